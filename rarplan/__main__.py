@@ -1,0 +1,3 @@
+from rarplan.cli.main import run
+
+run()

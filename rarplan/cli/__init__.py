@@ -1,0 +1,1 @@
+"""The command-line layer: arguments in, domain calls, output out. One module per command."""

@@ -1,0 +1,39 @@
+"""The typer app: every command registered in one place, from the registry."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import typer
+
+from rarplan.cli.main import SUMMARY
+from rarplan.cli.output import guard
+from rarplan.cli.registry import COMMANDS, GROUPS
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _load(target: str) -> Any:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def build() -> typer.Typer:
+    app = typer.Typer(
+        name="rarplan",
+        help=SUMMARY,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
+    for name, target, summary in COMMANDS:
+        app.command(name, short_help=summary)(guard(_load(target)))
+    for name, target, summary in GROUPS:
+        app.add_typer(_load(target), name=name, help=summary)
+    return app
+
+
+def get_command() -> Any:
+    return typer.main.get_command(build())

@@ -1,0 +1,171 @@
+"""Output: data on stdout, everything else on stderr; plain text when not a colour terminal."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rarplan.errors import ExitCode, InvalidInput, RarplanError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+JSON_SCHEMA_VERSION = 1
+F = TypeVar("F", bound=Callable[..., Any])
+_quiet = False
+
+
+def plain() -> bool:
+    """No colour or styling: NO_COLOR set, TERM=dumb, or stdout not a terminal."""
+    return (
+        "NO_COLOR" in os.environ
+        or os.environ.get("TERM") == "dumb"
+        or not sys.stdout.isatty()
+    )
+
+
+@functools.cache
+def console() -> Console:
+    from rich.console import Console
+
+    if plain():
+        return Console(no_color=True, highlight=False, emoji=False, color_system=None,
+                       force_terminal=False, soft_wrap=False, width=_width())
+    return Console(highlight=False, emoji=False)
+
+
+@functools.cache
+def err_console() -> Console:
+    from rich.console import Console
+
+    quiet_colour = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb" \
+        or not sys.stderr.isatty()
+    return Console(stderr=True, highlight=False, emoji=False,
+                   no_color=quiet_colour, color_system=None if quiet_colour else "auto")
+
+
+def _width() -> int:
+    try:
+        return int(os.environ.get("COLUMNS", "100"))
+    except ValueError:
+        return 100
+
+
+def set_quiet(value: bool) -> None:
+    global _quiet
+    _quiet = value
+
+
+def info(message: str) -> None:
+    """A progress or summary line for the officer, on stderr (silenced by --quiet)."""
+    if not _quiet:
+        sys.stderr.write(message + "\n")
+
+
+def emit_json(data: Any) -> None:
+    """Exactly one JSON document on stdout, with a schema_version."""
+    if isinstance(data, dict) and "schema_version" not in data:
+        data = {"schema_version": JSON_SCHEMA_VERSION, **data}
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def emit_json_line(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def error_object(code: int, message: str, hint: str = "", **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "hint": hint, **extra}}
+
+
+def report(err: RarplanError, json_mode: bool) -> int:
+    problems = err.problems if isinstance(err, InvalidInput) else []
+    if json_mode:
+        extra = {"problems": problems} if problems else {}
+        sys.stderr.write(json.dumps(error_object(err.code, err.message, err.hint, **extra),
+                                    ensure_ascii=False) + "\n")
+    else:
+        hint = f" ({err.hint})" if err.hint else ""
+        lines = problems if len(problems) > 1 else [err.message]
+        if len(problems) > 1:
+            sys.stderr.write(f"rarplan: error: {err.message}{hint}\n")
+            hint = ""
+        for line in lines:
+            sys.stderr.write(f"rarplan: error: {line}{hint}\n")
+    return err.code
+
+
+def report_usage(exc: Any, json_mode: bool) -> int:
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    hint = f"see `{ctx.command_path} --help`" if ctx is not None else "see `rarplan --help`"
+    code = int(getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE)
+    if json_mode:
+        sys.stderr.write(json.dumps(error_object(code, message, hint)) + "\n")
+    else:
+        sys.stderr.write(f"rarplan: usage error: {message} ({hint})\n")
+    return code
+
+
+def report_interrupt(json_mode: bool) -> int:
+    if json_mode:
+        sys.stderr.write(json.dumps(error_object(ExitCode.INTERRUPTED, "interrupted")) + "\n")
+    else:
+        sys.stderr.write("\nrarplan: interrupted\n")
+    return ExitCode.INTERRUPTED
+
+
+def report_internal(exc: BaseException, json_mode: bool) -> int:
+    """One line asking for a bug report; the traceback goes to a private file, never stdout."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rarplan"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"crash-{stamp}-{os.getpid()}.log"
+    text = "".join(traceback.format_exception(exc))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        where = str(path)
+    except OSError:
+        where = "(could not save the traceback)"
+    message = f"internal error ({type(exc).__name__}): please report this bug"
+    if json_mode:
+        sys.stderr.write(json.dumps(error_object(ExitCode.INTERNAL, message,
+                                                 f"traceback saved in {where}")) + "\n")
+    else:
+        sys.stderr.write(f"rarplan: {message}; the traceback is saved in {where}\n")
+    return ExitCode.INTERNAL
+
+
+def guard(fn: F) -> F:
+    """Run a command, turning rarplan errors, interrupts and bugs into exit codes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import typer
+
+        json_mode = bool(kwargs.get("json_output"))
+        set_quiet(bool(kwargs.get("quiet")))
+        try:
+            return fn(*args, **kwargs)
+        except RarplanError as err:
+            raise typer.Exit(report(err, json_mode)) from None
+        except (KeyboardInterrupt, EOFError):
+            raise typer.Exit(report_interrupt(json_mode)) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith(("typer", "click")):
+                raise
+            raise typer.Exit(report_internal(exc, json_mode)) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,90 @@
+"""The facts a catalogue rule may test, taken from a case.
+
+A rule names a fact by its case-file path (`sex`, `scores.ovp`, `circumstances.works_shifts`).
+This registry is built from the case model, so a catalogue can only name facts that exist and
+only compare them with values they can take.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from rarplan.case import Case
+
+SECTIONS = ("sentence", "offence", "scores", "needs", "circumstances")
+TOP_LEVEL = ("sex", "age", "region")
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    kind: str  # "bool" | "number" | "choice" | "list" | "text"
+    choices: tuple[str, ...] = ()
+    label: str = ""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional and Annotated down to the bare type."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _fact(name: str, annotation: Any) -> Fact:
+    bare = _unwrap(annotation)
+    label = name.split(".")[-1].replace("_", " ")
+    if bare is bool:
+        return Fact(name, "bool", label=label)
+    if bare in (int, float):
+        return Fact(name, "number", label=label)
+    if get_origin(bare) is Literal:
+        return Fact(name, "choice", tuple(str(a) for a in get_args(bare)), label)
+    if get_origin(bare) is list:
+        inner = _unwrap(get_args(bare)[0])
+        choices = tuple(str(a) for a in get_args(inner)) if get_origin(inner) is Literal else ()
+        return Fact(name, "list", choices, label)
+    return Fact(name, "text", label=label)
+
+
+def _build() -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    for name in TOP_LEVEL:
+        facts[name] = _fact(name, Case.model_fields[name].annotation)
+    for section in SECTIONS:
+        model = _unwrap(Case.model_fields[section].annotation)
+        assert issubclass(model, BaseModel)
+        for field, info in model.model_fields.items():
+            if section == "sentence" and field == "start_date":
+                continue
+            facts[f"{section}.{field}"] = _fact(f"{section}.{field}", info.annotation)
+    facts["needs.count"] = Fact("needs.count", "number", label="number of needs")
+    return facts
+
+
+FACTS: dict[str, Fact] = _build()
+
+
+def case_facts(case: Case, today: date | None = None) -> dict[str, Any]:
+    """Flatten a case into {fact name: value}; a missing value is None (unknown)."""
+    when = case.sentence.start_date or today or date.today()
+    values: dict[str, Any] = {"sex": case.sex, "age": case.age_on(when), "region": case.region}
+    for section in SECTIONS:
+        for field, value in getattr(case, section).__dict__.items():
+            values[f"{section}.{field}"] = value
+    values["needs.count"] = len(case.needs.identified())
+    # An OGRS estimated from [ogrs3] inputs stands in for a missing score.
+    return values

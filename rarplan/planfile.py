@@ -1,0 +1,76 @@
+"""Plan files on disk: TOML with `schema_version`, migrated on read, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from rarplan.errors import InvalidInput
+from rarplan.plan import SCHEMA_VERSION, Plan
+from rarplan.storage import atomic_write, decode, parse_document, read_bytes
+from rarplan.validation import format_errors
+
+# schema_version N -> a function turning a version-N document into version N+1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    version = raw.get("schema_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidInput(f"{name}: schema_version: must be a whole number ≥ 1")
+    if version > SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{name}: schema_version {version} is newer than this rarplan knows "
+            f"({SCHEMA_VERSION})",
+            hint="upgrade rarplan to read this plan",
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise InvalidInput(f"{name}: no migration from schema_version {version}")
+        raw = step(dict(raw))
+        version += 1
+        raw["schema_version"] = version
+    return raw
+
+
+def parse_plan(raw: dict[str, Any], name: str) -> Plan:
+    raw = migrate(raw, name)
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        problems = format_errors(exc, name, raw, model=Plan)
+        raise InvalidInput(
+            problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems: {problems[0]}",
+            hint="is this a rarplan plan file?",
+            problems=problems,
+        ) from None
+
+
+def load_plan(source: str | Path) -> tuple[Plan, bytes]:
+    """Read a plan (or '-' for stdin); also returns the exact bytes read, for hashing."""
+    data, name = read_bytes(source)
+    raw = parse_document(decode(data, name), name, "json" if name.endswith(".json") else "toml")
+    return parse_plan(raw, name), data
+
+
+def dump_plan(plan: Plan) -> str:
+    return tomli_w.dumps(plan.model_dump(mode="python", exclude_none=True))
+
+
+def save_plan(
+    plan: Plan, path: str | Path, *, overwrite: bool = False, durable: bool = True
+) -> str:
+    """Write the plan atomically (0600); returns its SHA-256."""
+    text = dump_plan(plan).encode("utf-8")
+    atomic_write(path, text, overwrite=overwrite, durable=durable)
+    return hashlib.sha256(text).hexdigest()
+
+
+def default_plan_name(crn: str) -> str:
+    return f"{crn}.plan.toml"

@@ -1,0 +1,210 @@
+"""Reading and writing rarplan's files safely.
+
+- Writes are atomic: a temporary file in the same folder, flushed, fsynced, then renamed, so a
+  crash leaves the old file or the new one, never half of one.
+- Files are created readable by the owner only (0600), whatever the umask: they hold
+  criminal-offence data about a person.
+- An existing file is never replaced without `force`; when it is, the old one is kept in
+  `.rarplan-history/` beside it.
+- Updating a plan takes a lock beside it; a second writer waits briefly, then fails (exit 5).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rarplan.errors import FileLocked, InvalidInput, WouldOverwrite
+
+HISTORY_DIR = ".rarplan-history"
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+LOCK_TIMEOUT_ENV = "RARPLAN_LOCK_TIMEOUT"
+
+
+def read_bytes(source: str | Path) -> tuple[bytes, str]:
+    """The bytes of a file, or of stdin for '-', with the name to use in messages."""
+    if str(source) == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        name = str(source)
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+        except FileNotFoundError:
+            raise InvalidInput(f"{name}: file not found") from None
+        except IsADirectoryError:
+            raise InvalidInput(f"{name}: is a folder, not a file") from None
+        except PermissionError:
+            raise InvalidInput(f"{name}: permission denied") from None
+        except OSError as exc:
+            raise InvalidInput(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InvalidInput(f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    return data, name
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    if "\x00" in text:
+        raise InvalidInput(f"{name}: contains a NUL byte; not a text file")
+    return text
+
+
+def parse_document(text: str, name: str, fmt: str | None = None) -> dict[str, Any]:
+    """Parse TOML or JSON (by `fmt`, the file's ending, or the first character)."""
+    if fmt is None:
+        lower = name.lower()
+        if lower.endswith(".json") or lower.endswith(".jsonl"):
+            fmt = "json"
+        elif lower.endswith(".toml"):
+            fmt = "toml"
+        else:
+            fmt = "json" if text.lstrip().startswith(("{", "[")) else "toml"
+    if not text.strip():
+        raise InvalidInput(f"{name}: the file is empty")
+    try:
+        value: Any = json.loads(text) if fmt == "json" else tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InvalidInput(f"{name}: nested too deeply") from None
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{name}: expected a table of keys at the top, not {_kind(value)}")
+    return value
+
+
+def load_document(source: str | Path, fmt: str | None = None) -> tuple[dict[str, Any], str]:
+    data, name = read_bytes(source)
+    return parse_document(decode(data, name), name, fmt), name
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "a string", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def sha256_file(path: str | Path) -> str:
+    data, _ = read_bytes(path)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def keep_previous(path: Path) -> Path | None:
+    """Copy the current file into .rarplan-history/ beside it; return the copy's path."""
+    if not path.exists():
+        return None
+    folder = path.parent / HISTORY_DIR
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = folder / f"{path.name}.{stamp}"
+    atomic_write(target, path.read_bytes(), overwrite=True, keep=False)
+    return target
+
+
+def atomic_write(
+    path: str | Path,
+    data: bytes | str,
+    *,
+    overwrite: bool = False,
+    keep: bool = True,
+    durable: bool = True,
+) -> Path:
+    """Write a file atomically with mode 0600.
+
+    overwrite=False refuses an existing file (exit 5, "use --force"), race-free: the new file
+    is linked into place, which fails if the name exists. With overwrite=True and keep=True, the
+    old file is kept in .rarplan-history/ first. durable=False skips the fsyncs (batch mode
+    syncs once at the end).
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder}: folder does not exist")
+    if target.is_dir():
+        raise InvalidInput(f"{target}: is a folder")
+    if not overwrite and target.exists():
+        raise WouldOverwrite(f"{target}: already exists", hint="use --force to replace it")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            if durable:
+                os.fsync(fh.fileno())
+        if overwrite:
+            if keep:
+                keep_previous(target)
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                raise WouldOverwrite(
+                    f"{target}: already exists", hint="use --force to replace it"
+                ) from None
+            os.unlink(tmp)
+        if durable:
+            _fsync_dir(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+@contextlib.contextmanager
+def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock for updating `path` (a `.NAME.lock` file beside it)."""
+    target = Path(path)
+    lock_path = target.parent / f".{target.name}.lock"
+    if timeout is None:
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "5"))
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise FileLocked(
+                        f"{target}: locked by another rarplan process ({lock_path})",
+                        hint="wait for it to finish, then try again",
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
