@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
@@ -48,6 +49,8 @@ def _strip(annotation: Any) -> Any:
     return annotation
 
 
+_SIMPLE_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
+
 _REWRITES = (
     (re.compile(r"^Input should be greater than or equal to (.+)$"), r"must be ≥ \1"),
     (re.compile(r"^Input should be greater than (.+)$"), r"must be > \1"),
@@ -84,7 +87,10 @@ def key_path(loc: tuple[int | str, ...]) -> str:
         elif part in ("function-after", "function-before") or "[" in str(part):
             continue
         else:
-            out += ("." if out else "") + str(part)
+            text = str(part)
+            if not _SIMPLE_KEY.match(text):
+                text = json.dumps(text)  # quoted, with control characters escaped
+            out += ("." if out else "") + text
     return out
 
 

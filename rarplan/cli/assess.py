@@ -1,15 +1,101 @@
-"""`rarplan assess` (scaffold: being written)."""
+"""`rarplan assess`: the needs assessment, from a case file, a batch, or interactively."""
 
 from __future__ import annotations
 
-from rarplan.cli.options import JsonOption
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rarplan.cli.options import (
+    CatalogueOption,
+    ForceOption,
+    JsonOption,
+    NoInputOption,
+    QuietOption,
+)
 
 
-def assess(json_output: JsonOption = False) -> None:
-    """Scaffold.
+def assess(
+    case_file: Annotated[
+        str | None,
+        typer.Argument(metavar="CASE", help="Case file (TOML or JSON); '-' reads stdin."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Plan file to write [default: CRN.plan.toml].")
+    ] = None,
+    no_plan: Annotated[
+        bool, typer.Option("--no-plan", help="Print the assessment only; write no plan file.")
+    ] = False,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", metavar="FILE", help="Many cases: JSONL (one a line) or CSV."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="With --batch: folder for the plan files.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted interactive assessment.")
+    ] = False,
+    catalogue_file: CatalogueOption = None,
+    no_input: NoInputOption = False,
+    force: ForceOption = False,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Assess needs: band, guideline days, eligible interventions; write the plan.
 
-    Example: rarplan assess --help
+    With a CASE file it runs without questions (as in scripts); with no CASE in a terminal it
+    walks you through the assessment and keeps a draft you can --resume after Ctrl-C.
+
+    Example: rarplan assess examples/cases/X100001.toml --out X100001.plan.toml
     """
+    import sys
+
+    from rarplan import catalogue as cat
     from rarplan.errors import UsageError
 
-    raise UsageError("`rarplan assess` is not built yet")
+    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    if batch is not None:
+        if case_file is not None:
+            raise UsageError("give either CASE or --batch FILE, not both")
+        from rarplan.cli.assess_batch import run_batch
+
+        raise typer.Exit(run_batch(batch, out_dir, catalogue, force, json_output, no_plan))
+    interactive = not no_input and sys.stdin.isatty() and not json_output
+    if case_file is None or resume:
+        if not interactive:
+            raise UsageError(
+                "give a CASE file (or --batch FILE); the interactive assessment needs a "
+                "terminal and no --no-input/--json"
+            )
+        from rarplan.cli.wizard import run_wizard
+
+        run_wizard(catalogue, out=out, force=force, resume=resume, case_file=case_file)
+        return
+    _assess_file(case_file, out, no_plan, catalogue, force, json_output, interactive)
+
+
+def _assess_file(case_file, out, no_plan, catalogue, force, json_output, interactive) -> None:
+    from rarplan.assessment import assess as run_assessment
+    from rarplan.assessment import result_dict
+    from rarplan.caseio import load_case
+    from rarplan.cli.output import emit_json
+    from rarplan.planfile import default_plan_name, save_plan
+
+    case, name = load_case(case_file)
+    if interactive and case.sentence.stage:
+        from rarplan.cli.wizard import answer_checks
+
+        case = answer_checks(case, catalogue)
+    plan = run_assessment(case, catalogue, source=name)
+    target: Path | None = None
+    if not no_plan:
+        target = out or Path(default_plan_name(plan.crn))
+        save_plan(plan, target, overwrite=force)
+    if json_output:
+        emit_json(result_dict(plan, str(target) if target else None))
+        return
+    from rarplan.cli.assess_view import show_assessment
+
+    show_assessment(plan, catalogue, target)

@@ -85,8 +85,19 @@ def error_object(code: int, message: str, hint: str = "", **extra: Any) -> dict[
     return {"error": {"code": code, "message": message, "hint": hint, **extra}}
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0, 32), 127] if c not in (9,)}
+_CONTROL.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D,
+                                               0x202E, 0x2066, 0x2067, 0x2068, 0x2069)})
+
+
+def one_line(text: str) -> str:
+    """Escape control and bidi characters so a message is one honest line."""
+    return text.translate(_CONTROL)
+
+
 def report(err: RarplanError, json_mode: bool) -> int:
-    problems = err.problems if isinstance(err, InvalidInput) else []
+    err.message, err.hint = one_line(err.message), one_line(err.hint)
+    problems = [one_line(p) for p in err.problems] if isinstance(err, InvalidInput) else []
     if json_mode:
         extra = {"problems": problems} if problems else {}
         sys.stderr.write(json.dumps(error_object(err.code, err.message, err.hint, **extra),
@@ -103,7 +114,7 @@ def report(err: RarplanError, json_mode: bool) -> int:
 
 
 def report_usage(exc: Any, json_mode: bool) -> int:
-    message = exc.format_message()
+    message = one_line(exc.format_message())
     ctx = getattr(exc, "ctx", None)
     hint = f"see `{ctx.command_path} --help`" if ctx is not None else "see `rarplan --help`"
     code = int(getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE)

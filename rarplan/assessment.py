@@ -1,0 +1,335 @@
+"""The assessment: band and guideline days from OGRS, what comes before a RAR, every catalogue
+entry judged, the selection, proposed days with a rationale, and the plan.
+
+Rules from the RAR guidance, ../shared/seeds/001_246201b7ec5ee73b.txt:
+section 2 (accredited programmes and treatment requirements come first), section 3 (needs,
+the OGRS table, below 25%, sexual offending, the pre-sentence proposal), sections 5 and 6
+(desired outcomes agreed ahead; a need with no suitable activity is recorded with reasons).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rarplan.bands import Band, band_for
+from rarplan.case import Case
+from rarplan.catalogue import Catalogue
+from rarplan.eligibility import Judgement, judge_all
+from rarplan.errors import InvalidInput, RefusedByRules
+from rarplan.needs import NEED_LABELS
+from rarplan.plan import Agreement, Assessment, InterventionResult, Plan, UnmetNeed
+from rarplan.selection import build_selection, propose, validate_choice
+from rarplan.wording import proposal_paragraph, rationale_paragraph
+
+# Guidance section 2 and 3: which treatment requirement meets which need.
+TREATMENT_FOR = {
+    "alcohol_dependent": ("alcohol_treatment", "alcohol_misuse"),
+    "misuses_illegal_drugs": ("drug_rehabilitation", "drug_misuse"),
+    "treatable_mental_health_condition": ("mental_health_treatment", "emotional_management"),
+}
+TREATMENT_LABELS = {
+    "alcohol_treatment": "an alcohol treatment requirement (ATR)",
+    "drug_rehabilitation": "a drug rehabilitation requirement (DRR)",
+    "mental_health_treatment": "a mental health treatment requirement (MHTR)",
+}
+SEXUAL_FACTORS = {
+    "unusual_sexual_interests": "unusual sexual interests",
+    "attitudes_supporting_sexual_offending": "attitudes that support sexual offending",
+    "poor_emotional_relationships_with_adults": "poor emotional relationships with adults",
+    "lack_of_self_management": "a lack of self-management",
+}
+# A "large mismatch" between the needs counted and the band's average (section 3).
+NEEDS_MISMATCH = 2.0
+
+
+@dataclass
+class Outcome:
+    """Everything assess concluded, before it becomes a plan."""
+
+    assessment: Assessment
+    selected_ids: list[str]
+    plan: Plan | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def ogrs_of(case: Case, source: str) -> tuple[float, bool]:
+    """The OGRS3 2-year score, or an estimate from [ogrs3] inputs (marked as estimated)."""
+    if case.scores.ogrs is not None:
+        return case.scores.ogrs, False
+    if case.ogrs3 is not None:
+        from rarplan.ogrs import estimate
+
+        return float(estimate(case.ogrs3, case.ogrs3.sex or case.sex).two_year), True
+    raise InvalidInput(
+        f"{source}: scores.ogrs: required (the OGRS3 2-year %, 0-100)",
+        hint="or give [ogrs3] inputs for an estimate; see `rarplan ogrs --help`",
+    )
+
+
+def treatment_requirements(case: Case) -> tuple[list[str], dict[str, str]]:
+    """Suggested treatment requirements, and the needs they meet instead of a RAR."""
+    suggested: list[str] = []
+    met: dict[str, str] = {}
+    for fact, (requirement, need) in TREATMENT_FOR.items():
+        if getattr(case.circumstances, fact):
+            suggested.append(requirement)
+            met[need] = requirement
+    return suggested, met
+
+
+def assess(
+    case: Case,
+    catalogue: Catalogue,
+    *,
+    source: str = "case",
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Plan:
+    """Assess a case and build its sentence plan (not yet scheduled)."""
+    today = today or date.today()
+    ogrs, estimated = ogrs_of(case, source)
+    band = band_for(ogrs)
+    warnings: list[str] = []
+    if estimated:
+        warnings.append(
+            f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from "
+            "OASys."
+        )
+    judgements = {j.id: j for j in judge_all(catalogue, case, today)}
+    needs = case.needs.identified()
+    treatments, met_by_treatment = treatment_requirements(case)
+    for requirement in treatments:
+        warnings.append(
+            f"Consider {TREATMENT_LABELS[requirement]} first (guidance section 2); it needs "
+            "the person's consent."
+        )
+    # Non-dependent alcohol misuse stays a RAR need (section 3): only dependence moves the
+    # alcohol need to an ATR, and likewise drugs to a DRR and a treatable condition to an MHTR.
+    accredited = [
+        e.id for e in catalogue
+        if e.accredited and judgements[e.id].status == "eligible"
+        and any(n in needs for n in e.needs)
+    ]
+    met_by_programme = {n for i in accredited for n in catalogue.entries[i].needs if n in needs}
+    if accredited:
+        names = ", ".join(catalogue.entries[i].name for i in accredited)
+        warnings.append(
+            f"Eligible accredited programme: {names}. It is the preferred intervention for the "
+            "needs it meets; a RAR alongside it only for needs it does not address "
+            "(guidance section 2)."
+        )
+    possible = [
+        e.name for e in catalogue
+        if e.accredited and judgements[e.id].status == "check"
+        and any(n in needs for n in e.needs)
+    ]
+    if possible:
+        warnings.append(
+            f"Accredited programme to consider once its criteria are checked: "
+            f"{', '.join(possible)} (guidance section 2)."
+        )
+    rar_needs = [n for n in needs if n not in met_by_treatment and n not in met_by_programme]
+    warnings.extend(_sexual_offending(case, accredited))
+    warnings.extend(_needs_mismatch(band, len(needs)))
+
+    propose_rar, below_25 = _propose_rar(band, case, rar_needs)
+    warnings.extend(below_25)
+
+    if case.plan.interventions:
+        ids = validate_choice(
+            catalogue, judgements, case.plan.interventions, case.plan.overrides, source
+        )
+        unmet = [UnmetNeed(need=n, reason=r) for n, r in case.plan.unmet_needs.items()]
+        for entry_id in ids:
+            if judgements[entry_id].status == "check":
+                warnings.append(
+                    f"{entry_id}: criteria to check before referral: "
+                    + "; ".join(judgements[entry_id].reasons)
+                )
+    elif propose_rar:
+        ids, unmet = propose(catalogue, judgements, rar_needs, case.sentence.setting)
+        for need, reason in case.plan.unmet_needs.items():
+            unmet = [u for u in unmet if u.need != need] + [UnmetNeed(need=need, reason=reason)]
+    else:
+        ids, unmet = [], []
+    covered = {n for i in ids for n in catalogue.entries[i].needs}
+    recorded = {u.need for u in unmet}
+    for need in rar_needs:
+        if propose_rar and need not in covered and need not in recorded:
+            unmet.append(UnmetNeed(
+                need=need,
+                reason=f"None of the chosen interventions addresses "
+                f"{NEED_LABELS[need].lower()}; record why (guidance section 6).",
+            ))
+
+    selected = build_selection(
+        catalogue, ids, needs, case.plan.overrides, case.plan.hours, case.plan.outcomes
+    )
+    cost = sum(s.rar_days_estimate for s in selected)
+    proposed, day_warnings = _proposed_days(band, case, cost, propose_rar)
+    warnings.extend(day_warnings)
+
+    assessment = Assessment(
+        assessed_on=today,
+        ogrs=ogrs,
+        ogrs_estimated=estimated,
+        band=band.name,  # type: ignore[arg-type]
+        band_label=band.label,
+        guideline_days=band.guideline_days,
+        average_needs=band.average_needs,
+        needs=needs,
+        treatment_requirements=treatments,  # type: ignore[arg-type]
+        accredited_programmes=accredited,
+        propose_rar=propose_rar,
+        proposed_days=proposed,
+        warnings=warnings,
+        interventions=[_result(catalogue, judgements[e.id], needs) for e in catalogue],
+    )
+    names = [catalogue.entries[i].name for i in ids]
+    assessment.rationale = rationale_paragraph(
+        case, assessment, names, cost, [NEED_LABELS[n] for n in rar_needs]
+    )
+    if case.sentence.stage == "pre_sentence":
+        assessment.psr_proposal = proposal_paragraph(
+            assessment, [NEED_LABELS[n] for n in rar_needs], names, treatments, accredited,
+            [catalogue.entries[i].name for i in accredited],
+        )
+    return Plan(
+        crn=case.crn,
+        created=(now or datetime.now()).replace(microsecond=0),
+        responsible_officer=case.plan.responsible_officer,
+        case=case,
+        assessment=assessment,
+        selected=selected,
+        unmet_needs=unmet,
+        agreement=Agreement(
+            status=case.plan.agreement or "could_not_answer", note=case.plan.agreement_note
+        ),
+    )
+
+
+def _result(catalogue: Catalogue, j: Judgement, needs: list[str]) -> InterventionResult:
+    entry = catalogue.entries[j.id]
+    return InterventionResult.model_construct(
+        id=j.id,
+        status=j.status,
+        reasons=list(j.reasons),
+        needs=list(entry.needs),
+        addresses_identified_need=any(n in needs for n in entry.needs),
+        accredited=entry.accredited,
+        counts_towards_rar=entry.counts_towards_rar,
+    )
+
+
+def _sexual_offending(case: Case, accredited: list[str]) -> list[str]:
+    """Section 3: OGRS is not a good predictor of sexual reoffending; four factors to assess."""
+    if case.offence.index_offence != "sexual" and not case.offence.sexually_motivated:
+        return []
+    out = ["OGRS is not a good predictor of sexual reoffending (guidance section 3): assess "
+           "the four factors most strongly predictive of sexual offending."]
+    factors = case.circumstances.sexual_offending_factors
+    if factors:
+        out.append("Factors present, to address: "
+                   + ", ".join(SEXUAL_FACTORS[f] for f in factors) + ".")
+    else:
+        out.append("No sexual offending factor recorded (circumstances.sexual_offending_factors)"
+                   ": confirm none of the four applies.")
+    out.append("If the person is eligible for an accredited programme, that should be the "
+               "intervention of choice" + (f" ({', '.join(accredited)})." if accredited else
+                                           "; none in this catalogue addresses sexual offending."))
+    return out
+
+
+def _needs_mismatch(band: Band, count: int) -> list[str]:
+    if count - band.average_needs >= NEEDS_MISMATCH:
+        return [f"{count} needs identified: more than the {band.average_needs} average for "
+                f"OGRS {band.ogrs_range}; consider whether the OGRS band understates the need."]
+    if band.average_needs - count >= NEEDS_MISMATCH:
+        longest = f" and a RAR of up to {band.guideline_max} days" if band.guideline_max else ""
+        return [f"Only {count} need(s) identified against an average of {band.average_needs} "
+                f"for OGRS {band.ogrs_range}{longest}: check a long RAR is needed for few needs."]
+    return []
+
+
+def _propose_rar(band: Band, case: Case, rar_needs: list[str]) -> tuple[bool, list[str]]:
+    if band.name == "none":
+        if not case.circumstances.dynamic_risk_factors.strip():
+            return False, ["OGRS below 25%: a low likelihood of reoffending. A RAR only in "
+                           "exceptional circumstances with clear dynamic risk factors "
+                           "(guidance section 3); none recorded, so no RAR is proposed."]
+        return bool(rar_needs), ["OGRS below 25%: RAR proposed only as an exceptional case on "
+                                 "the dynamic risk factors recorded (guidance section 3)."]
+    if not rar_needs:
+        return False, ["No need is left for a RAR once treatment requirements and accredited "
+                       "programmes are counted (guidance section 2)."]
+    return True, []
+
+
+def _proposed_days(band: Band, case: Case, cost: int, propose_rar: bool
+                   ) -> tuple[int | None, list[str]]:
+    """Within the guideline range, sized from the chosen interventions' RAR-day cost."""
+    if not propose_rar:
+        return None, []
+    warnings: list[str] = []
+    low, high = band.guideline_min or 1, band.guideline_max or 15
+    chosen = case.plan.proposed_days
+    if chosen is not None:
+        days = chosen
+        if not low <= chosen <= high:
+            warnings.append(f"Proposed {chosen} days is outside the guideline {low} to {high}.")
+    else:
+        days = min(max(cost, low), high)
+        if cost > high:
+            warnings.append(f"The chosen interventions need about {cost} RAR days, more than "
+                            f"the guideline maximum of {high}; pair sessions on one date "
+                            "(schedule --strategy compact) or choose fewer hours.")
+    court = case.sentence.rar_max_days
+    if case.sentence.stage == "sentenced" and court is not None:
+        if chosen is not None and chosen > court:
+            raise RefusedByRules(
+                f"plan.proposed_days: {chosen} is more than the court's maximum of {court} "
+                "RAR days (guidance section 4)"
+            )
+        if court < low:
+            warnings.append(f"The court's maximum of {court} RAR days is below the guideline "
+                            f"{low} to {high}; the court's figure applies.")
+        if cost > court:
+            warnings.append(f"The chosen interventions need about {cost} RAR days but the court "
+                            f"ordered at most {court}: plan fewer sessions or pair them.")
+        days = min(days, court)
+    return days, warnings
+
+
+def result_dict(plan: Plan, plan_file: str | None) -> dict[str, object]:
+    """The `--json` result of assess: the contract scripts rely on (README, 'assess')."""
+    a = plan.assessment
+    return {
+        "crn": plan.crn,
+        "stage": plan.case.sentence.stage,
+        "ogrs": a.ogrs,
+        "ogrs_estimated": a.ogrs_estimated,
+        "band": a.band,
+        "band_label": a.band_label,
+        "guideline_days": a.guideline_days,
+        "average_needs": a.average_needs,
+        "propose_rar": a.propose_rar,
+        "proposed_days": a.proposed_days,
+        "rar_max_days": plan.case.sentence.rar_max_days,
+        "needs": a.needs,
+        "treatment_requirements": a.treatment_requirements,
+        "accredited_programmes": a.accredited_programmes,
+        "interventions": [
+            {"id": r.id, "status": r.status, "reasons": r.reasons, "needs": r.needs,
+             "addresses_identified_need": r.addresses_identified_need}
+            for r in a.interventions
+        ],
+        "selected": [s.id for s in plan.selected],
+        "desired_outcomes": {s.id: s.desired_outcomes for s in plan.selected},
+        "overrides": {s.id: s.override_reason for s in plan.selected if s.override_reason},
+        "unmet_needs": [{"need": u.need, "reason": u.reason} for u in plan.unmet_needs],
+        "rationale": a.rationale,
+        "psr_proposal": a.psr_proposal,
+        "warnings": a.warnings,
+        "plan_file": plan_file,
+    }

@@ -1,0 +1,126 @@
+"""Reading case files: TOML or JSON (or '-' for stdin), and batches as JSONL or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rarplan.case import Case
+from rarplan.errors import InvalidInput
+from rarplan.storage import decode, load_document, parse_document, read_bytes
+from rarplan.validation import format_errors
+
+
+def case_from_dict(raw: dict[str, Any], name: str) -> Case:
+    try:
+        return Case.model_validate(raw)
+    except ValidationError as exc:
+        problems = format_errors(exc, name, raw, model=Case)
+        raise InvalidInput(
+            problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more)",
+            hint="see README, 'Case file'",
+            problems=problems,
+        ) from None
+
+
+def load_case(source: str | Path) -> tuple[Case, str]:
+    raw, name = load_document(source)
+    return case_from_dict(raw, name), name
+
+
+def _list_fields() -> set[str]:
+    out = set()
+    for section, info in Case.model_fields.items():
+        model = info.annotation
+        fields = getattr(model, "model_fields", None)
+        if not fields:
+            continue
+        for key, sub in fields.items():
+            if "list" in str(sub.annotation):
+                out.add(f"{section}.{key}")
+    return out
+
+
+LIST_FIELDS = _list_fields()
+DICT_FIELDS = {"checks", "plan.overrides", "plan.hours", "plan.outcomes", "plan.unmet_needs"}
+
+
+def _csv_row(row: dict[str, str], name: str) -> dict[str, Any]:
+    """Columns named section.key into a nested case; empty cells are left out."""
+    out: dict[str, Any] = {}
+    for column, cell in row.items():
+        if column is None:
+            raise InvalidInput(f"{name}: more cells than column names")
+        cell = (cell or "").strip()
+        if not cell:
+            continue
+        value: Any = cell
+        if column in LIST_FIELDS or column in DICT_FIELDS:
+            if cell.startswith(("[", "{")):
+                try:
+                    value = json.loads(cell)
+                except json.JSONDecodeError:
+                    raise InvalidInput(f"{name}: {column}: not valid JSON: {cell[:40]}") from None
+            else:
+                value = [v.strip() for v in cell.split(";") if v.strip()]
+        parts = column.split(".")
+        target = out
+        for part in parts[:-1]:
+            nxt = target.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                raise InvalidInput(f"{name}: column {column!r} clashes with {part!r}")
+            target = nxt
+        target[parts[-1]] = value
+    return out
+
+
+def iter_batch(source: str | Path) -> Iterator[tuple[int, dict[str, Any] | InvalidInput]]:
+    """(line or row number, raw case or the error for that line), streaming."""
+    name = "<stdin>" if str(source) == "-" else str(source)
+    is_csv = name.lower().endswith(".csv")
+    if str(source) == "-":
+        import sys
+
+        stream: io.TextIOBase | Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+    else:
+        try:
+            stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except FileNotFoundError:
+            raise InvalidInput(f"{name}: file not found") from None
+        except IsADirectoryError:
+            raise InvalidInput(f"{name}: is a folder, not a file") from None
+        except OSError as exc:
+            raise InvalidInput(f"{name}: cannot read: {exc.strerror}") from None
+    with stream:
+        try:
+            if is_csv:
+                reader = csv.DictReader(stream)
+                for n, row in enumerate(reader, start=2):
+                    try:
+                        yield n, _csv_row(row, f"{name}: row {n}")
+                    except InvalidInput as err:
+                        yield n, err
+                return
+            for n, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield n, InvalidInput(f"{name}: line {n}: not valid JSON: {exc.msg}")
+                    continue
+                if not isinstance(raw, dict):
+                    yield n, InvalidInput(f"{name}: line {n}: expected a JSON object")
+                    continue
+                yield n, raw
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{name}: not UTF-8 text") from None
+
+
+__all__ = ["case_from_dict", "decode", "iter_batch", "load_case", "parse_document", "read_bytes"]

@@ -1,0 +1,160 @@
+"""Choosing interventions for the identified needs, and their RAR-day cost.
+
+Guidance 001 section 6: the RO selects an existing intervention for each need; if no suitable
+activity exists, that is recorded with the reasons. Section 5: the RO may deliver the activity
+themselves when no intervention exists (the practitioner toolkit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rarplan.catalogue import Catalogue, Intervention
+from rarplan.eligibility import Judgement
+from rarplan.errors import InvalidInput, RefusedByRules
+from rarplan.needs import NEED_LABELS
+from rarplan.plan import SelectedIntervention, UnmetNeed
+
+TOOLKIT = "practitioner-toolkit"
+
+
+def default_appointments(entry: Intervention) -> int | None:
+    """One-hour appointments for a "maximum of six hours" service: the full allowance."""
+    if entry.duration.max_hours and not entry.duration.sessions:
+        return int(entry.duration.max_hours)
+    return None
+
+
+def rar_day_cost(entry: Intervention, appointments: int | None = None) -> int:
+    """RAR days an intervention uses when each session falls on its own date (steady rhythm).
+
+    Zero when its sessions do not count towards RAR (accredited programmes, custody services).
+    """
+    if not entry.counts_towards_rar:
+        return 0
+    if appointments is not None:
+        return appointments
+    if entry.duration.sessions:
+        return entry.duration.session_count
+    if entry.duration.max_hours:
+        return int(entry.duration.max_hours)
+    if entry.duration.months:
+        return min(entry.duration.months)  # monthly contact over the shortest block
+    return 0
+
+
+def _suits_setting(entry: Intervention, setting: str) -> bool:
+    return entry.setting in ("either", setting)
+
+
+def _rank(entry: Intervention, need: str) -> tuple[int, int, int, int]:
+    # Services whose main need (listed first) is this one, then specific services before
+    # catch-all ones (bespoke services, additional modules cover many needs), counting ones
+    # before those outside the RAR, shorter before longer.
+    return (
+        0 if entry.needs[0] == need else 1,
+        len(entry.needs),
+        0 if entry.counts_towards_rar else 1,
+        entry.duration.session_count,
+    )
+
+
+def propose(
+    catalogue: Catalogue,
+    judgements: Mapping[str, Judgement],
+    rar_needs: Sequence[str],
+    setting: str,
+) -> tuple[list[str], list[UnmetNeed]]:
+    """One eligible intervention per RAR need, most specific first; unmet needs with reasons."""
+    chosen: list[str] = []
+    unmet: list[UnmetNeed] = []
+    for need in rar_needs:
+        if any(need in catalogue.entries[i].needs for i in chosen):
+            continue
+        candidates = [
+            e for e in catalogue
+            if need in e.needs and not e.accredited and e.id != TOOLKIT
+            and _suits_setting(e, setting)
+        ]
+        eligible = [e for e in candidates if judgements[e.id].status == "eligible"]
+        if eligible:
+            chosen.append(min(eligible, key=lambda e: _rank(e, need)).id)
+            continue
+        to_check = [e.id for e in candidates if judgements[e.id].status == "check"]
+        reason = f"No eligible intervention in the catalogue for {NEED_LABELS[need].lower()}"
+        if to_check:
+            reason += f"; to check with the person: {', '.join(to_check)}"
+        reason += (". The RO may deliver structured sessions (practitioner-toolkit), "
+                   "guidance section 5.")
+        unmet.append(UnmetNeed(need=need, reason=reason))
+    return chosen, unmet
+
+
+def validate_choice(
+    catalogue: Catalogue,
+    judgements: Mapping[str, Judgement],
+    ids: Sequence[str],
+    overrides: Mapping[str, str],
+    source: str,
+) -> list[str]:
+    """Check the officer's chosen ids; an excluded one needs an override reason (exit 4)."""
+    out: list[str] = []
+    for n, entry_id in enumerate(ids):
+        if entry_id not in catalogue.entries:
+            from rarplan.catalogue import suggest
+
+            raise InvalidInput(
+                f"{source}: plan.interventions[{n}]: unknown intervention {entry_id!r}",
+                hint=suggest(entry_id, list(catalogue.entries)),
+            )
+        if entry_id in out:
+            continue
+        judgement = judgements[entry_id]
+        if judgement.status == "excluded" and not overrides.get(entry_id):
+            raise RefusedByRules(
+                f"{entry_id} is excluded for this case: " + "; ".join(judgement.reasons),
+                hint=f'give a reason in [plan.overrides] "{entry_id}" = "..." to choose it anyway',
+            )
+        out.append(entry_id)
+    for entry_id in overrides:
+        if entry_id not in out:
+            raise InvalidInput(
+                f"{source}: plan.overrides.{entry_id}: not among plan.interventions"
+            )
+    return out
+
+
+def build_selection(
+    catalogue: Catalogue,
+    ids: Sequence[str],
+    identified_needs: Sequence[str],
+    overrides: Mapping[str, str],
+    hours: Mapping[str, int],
+    outcomes: Mapping[str, Sequence[str]],
+) -> list[SelectedIntervention]:
+    selected = []
+    for entry_id in ids:
+        entry = catalogue.entries[entry_id]
+        appointments = hours.get(entry_id) or default_appointments(entry)
+        if entry.duration.max_hours and appointments and appointments > entry.duration.max_hours:
+            raise RefusedByRules(
+                f"plan.hours.{entry_id}: {appointments} hours is more than the card's maximum "
+                f"of {entry.duration.max_hours:g}"
+            )
+        selected.append(
+            SelectedIntervention(
+                id=entry_id,
+                needs=[n for n in entry.needs if n in identified_needs],
+                override_reason=overrides.get(entry_id),
+                appointments=appointments,
+                months=min(entry.duration.months) if entry.duration.months else None,
+                desired_outcomes=list(outcomes.get(entry_id) or default_outcomes(entry)),
+                rar_days_estimate=rar_day_cost(entry, appointments),
+            )
+        )
+    return selected
+
+
+def default_outcomes(entry: Intervention) -> list[str]:
+    """Desired outcomes from the card's aims (guidance section 5: agreed ahead), editable."""
+    return [aim.removeprefix("To ").rstrip(".").capitalize() for aim in entry.aims]

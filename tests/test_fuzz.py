@@ -1,0 +1,163 @@
+"""No bad input crashes rarplan: random bytes, random TOML/JSON, wrong types, huge numbers, odd
+Unicode, empty files, folders and missing files, fed to every command that reads a file.
+
+Each ends with a documented exit code and one-line messages, never a traceback (exit 1), and
+never a changed input file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from rarplan.cli import main as cli_main
+from rarplan.cli.app import build
+
+from . import factories
+from .conftest import REPO
+
+APP = build()
+runner = CliRunner()
+FUZZ = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+CASE = tomllib.loads((REPO / "examples" / "cases" / "X100001.toml").read_text())
+ALLOWED = {0, 2, 3, 4, 5}
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.sampled_from(["", "\u202e", "\x00", "𝕏123456", "X123456", "../../etc/passwd", "ÿ" * 500]),
+)
+json_values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=12)
+
+
+def _plan_file(tmp: Path) -> Path:
+    path = tmp / "X123456.plan.toml"
+    if not path.exists():
+        from rarplan.planfile import save_plan
+
+        save_plan(factories.plan(), path)
+    return path
+
+
+# (name, argv builder given the fuzzed file and a tmp folder)
+COMMANDS: list[tuple[str, Any]] = [
+    ("assess", lambda f, t: ["assess", str(f), "--no-plan"]),
+    ("assess-json", lambda f, t: ["assess", str(f), "--no-plan", "--json"]),
+    ("assess-batch", lambda f, t: ["assess", "--batch", str(f), "--no-plan", "--json"]),
+    ("catalogue-check", lambda f, t: ["catalogue", "check", str(f)]),
+    ("schedule", lambda f, t: ["schedule", str(f), "--out", str(t / "out.plan.toml")]),
+    ("attend", lambda f, t: ["attend", str(_plan_file(t)), "--attendance", str(f)]),
+    ("complete", lambda f, t: ["complete", str(f), "--no-input", "--out", str(t / "r.toml")]),
+    ("verify", lambda f, t: ["verify", str(f), str(_plan_file(t))]),
+    ("render", lambda f, t: ["render", str(f), "--format", "md"]),
+]
+
+
+def invoke(argv: list[str]) -> tuple[int, str, str]:
+    """Run as the installed `rarplan` does (cli.main), capturing its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli_main._run_app(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def check_run(argv: list[str], files: list[Path]) -> None:
+    before = {f: f.read_bytes() for f in files if f.is_file()}
+    code, out, err = invoke(argv)
+    assert code in ALLOWED, (argv, code, out, err)
+    assert "Traceback" not in out + err
+    for line in err.splitlines():
+        assert line.startswith(("rarplan:", "{")) or not line.strip(), line
+    for f, data in before.items():
+        assert f.read_bytes() == data, f"{f} changed"
+
+
+@pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+@FUZZ
+@given(data=st.binary(max_size=300))
+def test_random_bytes(name, argv, data, tmp_path):
+    target = tmp_path / ("input.jsonl" if "batch" in name else "input.toml")
+    target.write_bytes(data)
+    check_run(argv(target, tmp_path), [target])
+
+
+@pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+@FUZZ
+@given(doc=st.dictionaries(st.text(max_size=15), json_values, max_size=6),
+       as_json=st.booleans())
+def test_random_documents(name, argv, doc, as_json, tmp_path):
+    target = tmp_path / ("input.json" if as_json else "input.toml")
+    if "batch" in name:
+        target = tmp_path / "input.jsonl"
+        target.write_text(json.dumps(doc, default=str) + "\n")
+    elif as_json:
+        target.write_text(json.dumps(doc, default=str))
+    else:
+        try:
+            target.write_text(tomli_w.dumps(doc))
+        except (TypeError, ValueError):
+            target.write_text(json.dumps(doc, default=str))
+    check_run(argv(target, tmp_path), [target])
+
+
+def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out.append((*prefix, k))
+            out.extend(_paths(v, (*prefix, k)))
+    return out
+
+
+PATHS = _paths(CASE)
+
+
+@FUZZ
+@given(path=st.sampled_from(PATHS), value=json_values)
+def test_a_real_case_with_one_wrong_value(path, value, tmp_path):
+    """Wrong types, huge numbers and odd Unicode in each key of a real case."""
+    doc = copy.deepcopy(CASE)
+    target: Any = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(doc, default=str))
+    check_run(["assess", str(case), "--json", "--out", str(tmp_path / "p.toml")], [case])
+
+
+@pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+@pytest.mark.parametrize("kind", ["missing", "folder", "empty"])
+def test_missing_files_folders_and_empty_files(name, argv, kind, tmp_path):
+    target = tmp_path / "input.toml"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "empty":
+        target.write_text("")
+    check_run(argv(target, tmp_path), [target] if kind == "empty" else [])
+
+
+def test_a_plan_file_with_one_wrong_value_is_reported_with_its_key(tmp_path):
+    plan = _plan_file(tmp_path)
+    text = plan.read_text().replace("rar_max_days = 20", 'rar_max_days = "many"')
+    bad = tmp_path / "bad.plan.toml"
+    bad.write_text(text)
+    result = runner.invoke(APP, ["schedule", str(bad), "--json"])
+    assert result.exit_code == 3, result.output
+    message = json.loads(result.stderr)["error"]["message"]
+    assert "bad.plan.toml" in message and "case.sentence.rar_max_days" in message

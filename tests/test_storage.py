@@ -1,0 +1,163 @@
+"""Nothing lost, nothing leaked: atomic owner-only writes, no clobbering, locks, versions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from rarplan import planfile, storage
+from rarplan.errors import FileLocked, InvalidInput, WouldOverwrite
+
+from . import factories
+from .conftest import REPO
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_files_are_owner_only_whatever_the_umask(tmp_path):
+    old = os.umask(0)
+    try:
+        target = storage.atomic_write(tmp_path / "X123456.plan.toml", "x = 1\n")
+    finally:
+        os.umask(old)
+    assert mode(target) == 0o600
+
+
+def test_existing_file_is_never_overwritten_without_force(tmp_path):
+    target = tmp_path / "a.toml"
+    storage.atomic_write(target, "old")
+    with pytest.raises(WouldOverwrite, match="already exists"):
+        storage.atomic_write(target, "new")
+    assert target.read_text() == "old"
+
+
+def test_forced_overwrite_keeps_the_previous_version(tmp_path):
+    target = tmp_path / "a.toml"
+    storage.atomic_write(target, "old")
+    storage.atomic_write(target, "new", overwrite=True)
+    assert target.read_text() == "new"
+    kept = list((tmp_path / storage.HISTORY_DIR).iterdir())
+    assert [k.read_text() for k in kept] == ["old"]
+    assert mode(kept[0]) == 0o600
+    assert mode(tmp_path / storage.HISTORY_DIR) == 0o700
+
+
+def test_no_temporary_files_are_left_behind(tmp_path):
+    storage.atomic_write(tmp_path / "a.toml", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {repo!r})
+    from rarplan.storage import atomic_write
+    n = 0
+    print("ready", flush=True)
+    while True:
+        n += 1
+        atomic_write(sys.argv[1], (str(n % 10) * 4_000_000), overwrite=True, keep=False)
+    """
+)
+
+
+def test_a_writer_killed_midway_leaves_a_whole_file(tmp_path):
+    """Kill a writer with SIGKILL at random moments: the file is always one whole version."""
+    target = tmp_path / "plan.toml"
+    target.write_text("0" * 4_000_000)
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER.format(repo=str(REPO)))
+    for delay in (0.05, 0.13, 0.31):
+        proc = subprocess.Popen([sys.executable, str(script), str(target)],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        data = target.read_text()
+        assert len(data) == 4_000_000
+        assert len(set(data)) == 1
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {repo!r})
+    from rarplan.storage import locked
+    with locked(sys.argv[1]):
+        print("locked", flush=True)
+        time.sleep(5)
+    """
+)
+
+
+def test_a_second_writer_fails_with_exit_5_naming_the_lock(tmp_path):
+    target = tmp_path / "X123456.plan.toml"
+    target.write_text("x")
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER.format(repo=str(REPO)))
+    proc = subprocess.Popen([sys.executable, str(script), str(target)], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        with pytest.raises(FileLocked) as err, storage.locked(target, timeout=0.3):
+            pass
+        assert err.value.code == 5
+        assert ".X123456.plan.toml.lock" in err.value.message
+    finally:
+        proc.kill()
+        proc.wait()
+    with storage.locked(target, timeout=1):  # free again once the holder has gone
+        pass
+
+
+def test_plan_round_trips_and_is_private(tmp_path):
+    plan = factories.plan()
+    path = tmp_path / "X123456.plan.toml"
+    planfile.save_plan(plan, path)
+    assert mode(path) == 0o600
+    loaded, raw = planfile.load_plan(path)
+    assert loaded == plan
+    assert raw == path.read_bytes()
+
+
+def test_newer_schema_version_is_refused_not_misread(tmp_path):
+    path = tmp_path / "X123456.plan.toml"
+    path.write_text(planfile.dump_plan(factories.plan()).replace("schema_version = 1",
+                                                                  "schema_version = 99"))
+    with pytest.raises(InvalidInput, match="schema_version 99 is newer"):
+        planfile.load_plan(path)
+
+
+def test_older_versions_are_migrated_on_read(monkeypatch):
+    """A rarplan that knows schema 2 reads a schema-1 plan through the migration registry."""
+    import tomllib
+
+    data = tomllib.loads(planfile.dump_plan(factories.plan()))
+    data["officer"] = data.pop("responsible_officer")  # suppose schema 1 called it "officer"
+
+    def v1_to_v2(doc):
+        doc["responsible_officer"] = doc.pop("officer")
+        return doc
+
+    monkeypatch.setattr(planfile, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(planfile.MIGRATIONS, 1, v1_to_v2)
+    plan = planfile.parse_plan(data, "old.toml")
+    assert plan.responsible_officer == "RO Test"
+    assert plan.schema_version == 2
+
+
+@pytest.mark.parametrize("crn", ["../X123456", "X12345", "X1234567", "1234567", "X12345/",
+                                 "X123456\x00", "ＸＸ"])
+def test_crn_is_validated_before_any_file_name(crn):
+    with pytest.raises(ValueError):
+        factories.case(crn=crn)
