@@ -9,9 +9,11 @@ the OGRS table, below 25%, sexual offending, the pre-sentence proposal), section
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rarplan import tomlout
 from rarplan.bands import Band, band_for
 from rarplan.case import Case
 from rarplan.catalogue import Catalogue
@@ -96,7 +98,7 @@ def assess(
             f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from "
             "OASys."
         )
-    judgements = {j.id: j for j in judge_all(catalogue, case, today)}
+    judgements = {j.id: j for j in judge_all(catalogue, case, today, ogrs)}
     needs = case.needs.identified()
     treatments, met_by_treatment = treatment_requirements(case)
     for requirement in treatments:
@@ -170,7 +172,8 @@ def assess(
     proposed, day_warnings = _proposed_days(band, case, cost, propose_rar)
     warnings.extend(day_warnings)
 
-    assessment = Assessment(
+    # Built from values checked above: construct without validating them a second time.
+    assessment = Assessment.model_construct(
         assessed_on=today,
         ogrs=ogrs,
         ogrs_estimated=estimated,
@@ -195,7 +198,7 @@ def assess(
             assessment, [NEED_LABELS[n] for n in rar_needs], names, treatments, accredited,
             [catalogue.entries[i].name for i in accredited],
         )
-    return Plan(
+    return Plan.model_construct(
         crn=case.crn,
         created=(now or datetime.now()).replace(microsecond=0),
         responsible_officer=case.plan.responsible_officer,
@@ -209,17 +212,32 @@ def assess(
     )
 
 
+_RESULTS: dict[tuple[int, Judgement, bool], InterventionResult] = {}
+_FRAGMENTS: dict[int, str] = {}  # id of a shared result -> its JSON in the --json result
+
+
 def _result(catalogue: Catalogue, j: Judgement, needs: list[str]) -> InterventionResult:
+    """The entry's result; identical results are shared (they are never changed in place)."""
     entry = catalogue.entries[j.id]
-    return InterventionResult.model_construct(
+    addresses = any(n in needs for n in entry.needs)
+    key = (id(catalogue), j, addresses)
+    found = _RESULTS.get(key)
+    if found is not None:
+        return found
+    found = InterventionResult.model_construct(
         id=j.id,
         status=j.status,
         reasons=list(j.reasons),
         needs=list(entry.needs),
-        addresses_identified_need=any(n in needs for n in entry.needs),
+        addresses_identified_need=addresses,
         accredited=entry.accredited,
         counts_towards_rar=entry.counts_towards_rar,
     )
+    if len(_RESULTS) < 20_000:
+        _RESULTS[key] = found
+        _FRAGMENTS[id(found)] = _encode(_intervention_json(found))
+        tomlout.SHARED[id(found)] = tomlout.fragment(found)
+    return found
 
 
 def _sexual_offending(case: Case, accredited: list[str]) -> list[str]:
@@ -301,7 +319,8 @@ def _proposed_days(band: Band, case: Case, cost: int, propose_rar: bool
     return days, warnings
 
 
-def result_dict(plan: Plan, plan_file: str | None) -> dict[str, object]:
+def result_dict(plan: Plan, plan_file: str | None, *, interventions: bool = True
+                ) -> dict[str, object]:
     """The `--json` result of assess: the contract scripts rely on (README, 'assess')."""
     a = plan.assessment
     return {
@@ -319,11 +338,8 @@ def result_dict(plan: Plan, plan_file: str | None) -> dict[str, object]:
         "needs": a.needs,
         "treatment_requirements": a.treatment_requirements,
         "accredited_programmes": a.accredited_programmes,
-        "interventions": [
-            {"id": r.id, "status": r.status, "reasons": r.reasons, "needs": r.needs,
-             "addresses_identified_need": r.addresses_identified_need}
-            for r in a.interventions
-        ],
+        "interventions": [_intervention_json(r) for r in a.interventions] if interventions
+        else None,
         "selected": [s.id for s in plan.selected],
         "desired_outcomes": {s.id: s.desired_outcomes for s in plan.selected},
         "overrides": {s.id: s.override_reason for s in plan.selected if s.override_reason},
@@ -333,3 +349,20 @@ def result_dict(plan: Plan, plan_file: str | None) -> dict[str, object]:
         "warnings": a.warnings,
         "plan_file": plan_file,
     }
+
+
+def _intervention_json(r: InterventionResult) -> dict[str, object]:
+    return {"id": r.id, "status": r.status, "reasons": r.reasons, "needs": r.needs,
+            "addresses_identified_need": r.addresses_identified_need}
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
+def result_json(plan: Plan, plan_file: str | None, **head: object) -> str:
+    """`result_dict` as one JSON line, reusing the encoded form of shared results (batch)."""
+    data = {**head, **result_dict(plan, plan_file, interventions=False)}
+    text = _encode(data)
+    parts = [_FRAGMENTS.get(id(r)) or _encode(_intervention_json(r))
+             for r in plan.assessment.interventions]
+    return text.replace('"interventions": null', '"interventions": [' + ", ".join(parts) + "]", 1)

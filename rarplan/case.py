@@ -87,7 +87,7 @@ class Sentence(_Strict):
     setting: Setting = "community"
     establishment: Annotated[str, Field(max_length=100)] | None = None
     weeks_to_release: Annotated[int, Field(ge=0, le=1000)] | None = None
-    other_requirements: list[OtherRequirement] = []
+    other_requirements: list[OtherRequirement] = Field(default_factory=list)
 
 
 class Offence(_Strict):
@@ -156,25 +156,25 @@ class Circumstances(_Strict):
     jsa_over_six_months: bool | None = None
     on_esa: bool | None = None
     immigration_or_deportation: bool | None = None
-    vulnerabilities: list[Vulnerability] = []
-    completed_interventions: list[Annotated[str, Field(max_length=60)]] = []
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    completed_interventions: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list)
     dynamic_risk_factors: Annotated[str, Field(max_length=4000)] = ""
-    sexual_offending_factors: list[SexualOffendingFactor] = []
+    sexual_offending_factors: list[SexualOffendingFactor] = Field(default_factory=list)
 
 
 class PlanChoices(_Strict):
-    interventions: list[Annotated[str, Field(max_length=60)]] = []
+    interventions: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list)
     # id -> reason, for choosing an intervention the criteria exclude (recorded in the plan).
-    overrides: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = {}
+    overrides: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = Field(default_factory=dict)
     # id -> number of one-hour appointments for "maximum of six hours" services.
-    hours: dict[str, Annotated[int, Field(ge=1, le=36)]] = {}
+    hours: dict[str, Annotated[int, Field(ge=1, le=36)]] = Field(default_factory=dict)
     # id -> the officer's desired outcomes, replacing the defaults from the card's aims.
-    outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = {}
+    outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = Field(default_factory=dict)
     proposed_days: Annotated[int, Field(ge=1, le=365)] | None = None
     agreement: Literal["agreed", "does_not_agree", "could_not_answer"] | None = None
     agreement_note: Annotated[str, Field(max_length=2000)] = ""
     responsible_officer: Annotated[str, Field(max_length=200)] = ""
-    unmet_needs: dict[str, Annotated[str, Field(max_length=2000)]] = {}
+    unmet_needs: dict[str, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
 
 
 class Case(_Strict):
@@ -184,15 +184,15 @@ class Case(_Strict):
     age: Annotated[int, Field(ge=10, le=120)] | None = None
     date_of_birth: date | None = None
     region: Region | None = None
-    sentence: Sentence = Sentence()
-    offence: Offence = Offence()
-    scores: Scores = Scores()
+    sentence: Sentence = Field(default_factory=Sentence)
+    offence: Offence = Field(default_factory=Offence)
+    scores: Scores = Field(default_factory=Scores)
     ogrs3: Ogrs3Inputs | None = None
-    needs: Needs = Needs()
-    circumstances: Circumstances = Circumstances()
+    needs: Needs = Field(default_factory=Needs)
+    circumstances: Circumstances = Field(default_factory=Circumstances)
     # Answers to the judgement questions of the catalogue ("check" criteria), by key.
-    checks: dict[Annotated[str, Field(max_length=80)], bool] = {}
-    plan: PlanChoices = PlanChoices()
+    checks: dict[Annotated[str, Field(max_length=80)], bool] = Field(default_factory=dict)
+    plan: PlanChoices = Field(default_factory=PlanChoices)
 
     @field_validator("crn", mode="before")
     @classmethod

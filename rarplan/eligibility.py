@@ -7,7 +7,8 @@ reported beside it and drives the selection, not the status.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from rarplan.case import Case
 from rarplan.catalogue import Catalogue, CompiledEntry
 from rarplan.facts import FACTS, case_facts
-from rarplan.rules import Criterion, questions, unknown_facts
+from rarplan.rules import Criterion, check_keys, facts_read, questions, unknown_facts
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,60 @@ def judge(
     return Judgement(compiled.entry.id, "eligible", ())
 
 
-def judge_all(catalogue: Catalogue, case: Case, today: date | None = None) -> list[Judgement]:
-    """Every entry of the catalogue, in catalogue order."""
-    facts = case_facts(case, today)
-    return [judge(c, facts, case.checks) for c in catalogue.compiled]
+def judge_all(catalogue: Catalogue, case: Case, today: date | None = None,
+              ogrs: float | None = None) -> list[Judgement]:
+    """Every entry of the catalogue, in catalogue order.
+
+    An entry's judgement depends only on the facts and checks its rules read, so it is kept
+    per entry keyed on those values: a caseload shares most of them, and a batch of thousands
+    of cases judges each distinct combination once.
+    """
+    facts = case_facts(case, today, ogrs)
+    for name, value in facts.items():
+        if isinstance(value, list):
+            facts[name] = tuple(value)
+    checks = case.checks
+    out = []
+    for compiled, read_facts, check_names, memo in _memos(catalogue):
+        key: Any = read_facts(facts)
+        if checks and check_names:
+            key = (key, tuple(checks.get(k) for k in check_names))
+        found = memo.get(key)
+        if found is None:
+            found = judge(compiled, facts, checks)
+            if len(memo) < MEMO_LIMIT:
+                memo[key] = found
+        out.append(found)
+    return out
+
+
+MEMO_LIMIT = 5_000  # per entry: bounds memory in a long batch
+Memo = tuple[CompiledEntry, Callable[[Mapping[str, Any]], Any], tuple[str, ...],
+             dict[Any, Judgement]]
+_MEMOS: dict[int, tuple[Catalogue, list[Memo]]] = {}
+
+
+def _memos(catalogue: Catalogue) -> list[Memo]:
+    held = _MEMOS.get(id(catalogue))
+    if held is None or held[0] is not catalogue:
+        rows = []
+        for compiled in catalogue.compiled:
+            criteria = [c for c, _ in compiled.eligibility + compiled.not_suitable]
+            fact_names = tuple(dict.fromkeys(f for c in criteria for f in facts_read(c)))
+            check_names = tuple(dict.fromkeys(k for c in criteria for k, _ in check_keys(c)))
+            reader = _reader(fact_names)
+            rows.append((compiled, reader, check_names, {}))
+        held = (catalogue, rows)
+        _MEMOS[id(catalogue)] = held
+    return held[1]
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """A fast function from the facts to the values of `names` (a hashable key)."""
+    if not names:
+        return lambda facts: ()
+    getter = operator.itemgetter(*names)
+    return lambda facts: getter(facts)
 
 
 def judge_one(catalogue: Catalogue, case: Case, entry_id: str,

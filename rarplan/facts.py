@@ -78,13 +78,18 @@ def _build() -> dict[str, Fact]:
 FACTS: dict[str, Fact] = _build()
 
 
-def case_facts(case: Case, today: date | None = None) -> dict[str, Any]:
-    """Flatten a case into {fact name: value}; a missing value is None (unknown)."""
+def case_facts(case: Case, today: date | None = None, ogrs: float | None = None
+               ) -> dict[str, Any]:
+    """Flatten a case into {fact name: value}; a missing value is None (unknown).
+
+    `ogrs` stands in for a missing scores.ogrs (an estimate from [ogrs3] inputs).
+    """
     when = case.sentence.start_date or today or date.today()
     values: dict[str, Any] = {"sex": case.sex, "age": case.age_on(when), "region": case.region}
     for section in SECTIONS:
         for field, value in getattr(case, section).__dict__.items():
             values[f"{section}.{field}"] = value
     values["needs.count"] = len(case.needs.identified())
-    # An OGRS estimated from [ogrs3] inputs stands in for a missing score.
+    if values["scores.ogrs"] is None and ogrs is not None:
+        values["scores.ogrs"] = ogrs
     return values

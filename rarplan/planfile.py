@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import ValidationError
 
+from rarplan import tomlout
 from rarplan.errors import InvalidInput
 from rarplan.plan import SCHEMA_VERSION, Plan
 from rarplan.storage import atomic_write, decode, parse_document, read_bytes
@@ -60,7 +60,7 @@ def load_plan(source: str | Path) -> tuple[Plan, bytes]:
 
 
 def dump_plan(plan: Plan) -> str:
-    return tomli_w.dumps(plan.model_dump(mode="python", exclude_none=True))
+    return tomlout.dumps(plan, tomlout.SHARED)
 
 
 def save_plan(

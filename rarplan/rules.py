@@ -192,6 +192,13 @@ def unknown_facts(cond: Condition, facts: Facts) -> list[str]:
     return out
 
 
+def facts_read(cond: Condition) -> list[str]:
+    """Every fact a condition reads."""
+    if cond.fact is not None:
+        return [cond.fact]
+    return [f for sub in cond.all or cond.any or [] for f in facts_read(sub)]
+
+
 def questions(cond: Condition, checks: Checks) -> list[str]:
     """The judgement questions a condition asks that have no answer yet."""
     if cond.check is not None:

@@ -1,15 +1,161 @@
-"""`rarplan assess --batch`: stream many cases; one bad case never stops the rest."""
+"""`rarplan assess --batch`: stream many cases; one bad case never stops the rest.
+
+Large files are assessed by two worker processes (one per core) in bounded, ordered chunks,
+so output order matches input order and memory stays flat however long the file.
+"""
 
 from __future__ import annotations
 
+import collections
 import json
+import multiprocessing
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rarplan.catalogue import Catalogue
 from rarplan.errors import ExitCode, InvalidInput, RarplanError
+
+CHUNK = 400
+IN_FLIGHT = 6  # chunks queued at once: bounds memory
+POOL_MIN_BYTES = 256 * 1024
+WORKERS_ENV = "RARPLAN_WORKERS"
+
+
+@dataclass
+class Settings:
+    name: str
+    out_dir: Path | None
+    force: bool
+    json_output: bool
+    no_plan: bool
+
+
+@dataclass
+class Tally:
+    done: int = 0
+    failed: int = 0
+    codes: set[int] = field(default_factory=set)
+
+
+_worker: tuple[Catalogue, Settings] | None = None
+
+
+def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, str, int]:
+    """One case: (stdout text, stderr text, 0 or the error's exit code)."""
+    from rarplan.assessment import assess, result_json
+    from rarplan.caseio import case_from_dict
+    from rarplan.planfile import default_plan_name, save_plan
+
+    where = f"{s.name}: line {n}"
+    crn: Any = None
+    try:
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"{where}: not valid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise InvalidInput(f"{where}: nested too deeply") from None
+        if isinstance(raw, tuple):  # an error found while reading the row
+            raise InvalidInput(raw[1])
+        if not isinstance(raw, dict):
+            raise InvalidInput(f"{where}: expected a JSON object")
+        crn = raw.get("crn")
+        plan = assess(case_from_dict(raw, where), catalogue, source=where)
+        target = None
+        if s.out_dir is not None and not s.no_plan:
+            target = s.out_dir / default_plan_name(plan.crn)
+            save_plan(plan, target, overwrite=s.force, durable=False)
+        if s.json_output:
+            return result_json(plan, str(target) if target else None,
+                               schema_version=1, line=n) + "\n", "", 0
+        a = plan.assessment
+        days = "no RAR" if a.proposed_days is None else f"{a.proposed_days} days"
+        chosen = ", ".join(x.id for x in plan.selected) or "-"
+        return f"{plan.crn}\t{a.band}\t{days}\t{chosen}\n", "", 0
+    except RarplanError as err:
+        from rarplan.cli.output import one_line
+
+        if s.json_output:
+            error = {"code": err.code, "message": one_line(err.message), "hint": err.hint}
+            line = {"schema_version": 1, "line": n,
+                    "crn": crn if isinstance(crn, str) else None, "error": error}
+            return json.dumps(line, ensure_ascii=False) + "\n", "", err.code
+        return "", f"rarplan: {one_line(err.message)}\n", err.code
+
+
+def _init(catalogue: Catalogue, settings: Settings) -> None:
+    global _worker
+    _worker = (catalogue, settings)
+
+
+def _chunk(items: list[tuple[int, Any]]) -> list[tuple[str, str, int]]:
+    assert _worker is not None
+    catalogue, settings = _worker
+    return [_process(n, raw, catalogue, settings) for n, raw in items]
+
+
+def _rows(source: str) -> Any:
+    """(number, raw) pairs: JSONL lines stay text (parsed in the worker), CSV rows as dicts."""
+    from rarplan.caseio import iter_batch
+
+    if source.lower().endswith(".csv"):
+        for n, raw in iter_batch(source):
+            yield n, ((n, raw.message) if isinstance(raw, InvalidInput) else raw)
+        return
+    if source == "-":
+        import io
+
+        stream: Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+    else:
+        stream = _open(source)
+    n = 0
+    with stream:
+        try:
+            for n, line in enumerate(stream, start=1):
+                if line.strip():
+                    yield n, line
+        except UnicodeDecodeError:
+            # the stream cannot be trusted past a decoding error: report it and stop
+            yield n + 1, (n + 1, f"{source}: line {n + 1}: not UTF-8 text; stopped reading")
+
+
+def _open(source: str) -> Any:
+    try:
+        return open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except FileNotFoundError:
+        raise InvalidInput(f"{source}: file not found") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{source}: is a folder, not a file") from None
+    except OSError as exc:
+        raise InvalidInput(f"{source}: cannot read: {exc.strerror}") from None
+
+
+def _workers(source: str) -> int:
+    wanted = os.environ.get(WORKERS_ENV)
+    if wanted is not None:
+        return max(1, int(wanted)) if wanted.isdigit() else 1
+    try:
+        big = source != "-" and os.path.getsize(source) >= POOL_MIN_BYTES
+    except OSError:
+        big = False
+    return min(2, os.cpu_count() or 1) if big else 1
+
+
+def _emit(results: list[tuple[str, str, int]], tally: Tally) -> None:
+    for out, err, code in results:
+        if out:
+            sys.stdout.write(out)
+        if err:
+            sys.stderr.write(err)
+        if code:
+            tally.failed += 1
+            tally.codes.add(code)
+        else:
+            tally.done += 1
 
 
 def run_batch(
@@ -20,54 +166,46 @@ def run_batch(
     json_output: bool,
     no_plan: bool,
 ) -> int:
-    from rarplan.assessment import assess, result_dict
-    from rarplan.caseio import case_from_dict, iter_batch
     from rarplan.cli.output import info
-    from rarplan.planfile import default_plan_name, save_plan
 
     if out_dir is not None and not no_plan:
         if out_dir.exists() and not out_dir.is_dir():
             raise InvalidInput(f"{out_dir}: not a folder")
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = "<stdin>" if source == "-" else source
-    done = failed = 0
-    codes: set[int] = set()
-    write = sys.stdout.write
-    dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
-    for n, raw in iter_batch(source):
-        crn: Any = raw.get("crn") if isinstance(raw, dict) else None
-        try:
-            if isinstance(raw, InvalidInput):
-                raise raw
-            case = case_from_dict(raw, f"{name}: line {n}")
-            plan = assess(case, catalogue, source=f"{name}: line {n}")
-            target = None
-            if out_dir is not None and not no_plan:
-                target = out_dir / default_plan_name(plan.crn)
-                save_plan(plan, target, overwrite=force, durable=False)
-            done += 1
-            if json_output:
-                write(dumps({"schema_version": 1, "line": n,
-                             **result_dict(plan, str(target) if target else None)}) + "\n")
-            else:
-                a = plan.assessment
-                days = "no RAR" if a.proposed_days is None else f"{a.proposed_days} days"
-                chosen = ", ".join(s.id for s in plan.selected) or "-"
-                write(f"{plan.crn}\t{a.band}\t{days}\t{chosen}\n")
-        except RarplanError as err:
-            failed += 1
-            codes.add(err.code)
-            error = {"code": err.code, "message": err.message, "hint": err.hint}
-            if json_output:
-                write(dumps({"schema_version": 1, "line": n,
-                             "crn": crn if isinstance(crn, str) else None, "error": error}) + "\n")
-            else:
-                sys.stderr.write(f"rarplan: {name}: line {n}: {err.message}\n")
-    if out_dir is not None and not no_plan and done:
+    settings = Settings("<stdin>" if source == "-" else source, out_dir, force, json_output,
+                        no_plan)
+    tally = Tally()
+    workers = _workers(source)
+    rows = _rows(source)
+    if workers == 1:
+        for n, raw in rows:
+            _emit([_process(n, raw, catalogue, settings)], tally)
+    else:
+        _run_pool(rows, catalogue, settings, workers, tally)
+    if out_dir is not None and not no_plan and tally.done:
         os.sync()  # one flush for the whole batch instead of one per plan
     if not json_output:
         where = f" into {out_dir}" if out_dir is not None and not no_plan else ""
-        info(f"assessed {done} case(s){where}; {failed} failed")
-    if failed:
-        return max(codes) if len(codes) == 1 else ExitCode.INVALID_INPUT
+        info(f"assessed {tally.done} case(s){where}; {tally.failed} failed")
+    if tally.failed:
+        return min(tally.codes) if len(tally.codes) == 1 else ExitCode.INVALID_INPUT
     return ExitCode.OK
+
+
+def _run_pool(rows: Any, catalogue: Catalogue, settings: Settings, workers: int,
+              tally: Tally) -> None:
+    context = multiprocessing.get_context("fork")
+    pending: collections.deque[Any] = collections.deque()
+    with context.Pool(workers, initializer=_init, initargs=(catalogue, settings)) as pool:
+        chunk: list[tuple[int, Any]] = []
+        for item in rows:
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                pending.append(pool.apply_async(_chunk, (chunk,)))
+                chunk = []
+                if len(pending) >= IN_FLIGHT:
+                    _emit(pending.popleft().get(), tally)
+        if chunk:
+            pending.append(pool.apply_async(_chunk, (chunk,)))
+        while pending:
+            _emit(pending.popleft().get(), tally)
