@@ -95,8 +95,7 @@ def assess(
     warnings: list[str] = []
     if estimated:
         warnings.append(
-            f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from "
-            "OASys."
+            f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from OASys."
         )
     judgements = {j.id: j for j in judge_all(catalogue, case, today, ogrs)}
     needs = case.needs.identified()
@@ -109,22 +108,24 @@ def assess(
     # Non-dependent alcohol misuse stays a RAR need (section 3): only dependence moves the
     # alcohol need to an ATR, and likewise drugs to a DRR and a treatable condition to an MHTR.
     accredited = [
-        e.id for e in catalogue
-        if e.accredited and judgements[e.id].status == "eligible"
+        e.id
+        for e in catalogue
+        if e.accredited
+        and judgements[e.id].status == "eligible"
         and any(n in needs for n in e.needs)
     ]
     met_by_programme = {n for i in accredited for n in catalogue.entries[i].needs if n in needs}
     if accredited:
-        names = ", ".join(catalogue.entries[i].name for i in accredited)
+        programmes = ", ".join(catalogue.entries[i].name for i in accredited)
         warnings.append(
-            f"Eligible accredited programme: {names}. It is the preferred intervention for the "
+            f"Eligible accredited programme: {programmes}. It is the preferred intervention for the "
             "needs it meets; a RAR alongside it only for needs it does not address "
             "(guidance section 2)."
         )
     possible = [
-        e.name for e in catalogue
-        if e.accredited and judgements[e.id].status == "check"
-        and any(n in needs for n in e.needs)
+        e.name
+        for e in catalogue
+        if e.accredited and judgements[e.id].status == "check" and any(n in needs for n in e.needs)
     ]
     if possible:
         warnings.append(
@@ -159,11 +160,13 @@ def assess(
     recorded = {u.need for u in unmet}
     for need in rar_needs:
         if propose_rar and need not in covered and need not in recorded:
-            unmet.append(UnmetNeed(
-                need=need,
-                reason=f"None of the chosen interventions addresses "
-                f"{NEED_LABELS[need].lower()}; record why (guidance section 6).",
-            ))
+            unmet.append(
+                UnmetNeed(
+                    need=need,
+                    reason=f"None of the chosen interventions addresses "
+                    f"{NEED_LABELS[need].lower()}; record why (guidance section 6).",
+                )
+            )
 
     selected = build_selection(
         catalogue, ids, needs, case.plan.overrides, case.plan.hours, case.plan.outcomes
@@ -195,7 +198,11 @@ def assess(
     )
     if case.sentence.stage == "pre_sentence":
         assessment.psr_proposal = proposal_paragraph(
-            assessment, [NEED_LABELS[n] for n in rar_needs], names, treatments, accredited,
+            assessment,
+            [NEED_LABELS[n] for n in rar_needs],
+            names,
+            treatments,
+            accredited,
             [catalogue.entries[i].name for i in accredited],
         )
     return Plan.model_construct(
@@ -226,7 +233,7 @@ def _result(catalogue: Catalogue, j: Judgement, needs: list[str]) -> Interventio
         return found
     found = InterventionResult.model_construct(
         id=j.id,
-        status=j.status,
+        status=j.status,  # type: ignore[arg-type]
         reasons=list(j.reasons),
         needs=list(entry.needs),
         addresses_identified_need=addresses,
@@ -244,48 +251,70 @@ def _sexual_offending(case: Case, accredited: list[str]) -> list[str]:
     """Section 3: OGRS is not a good predictor of sexual reoffending; four factors to assess."""
     if case.offence.index_offence != "sexual" and not case.offence.sexually_motivated:
         return []
-    out = ["OGRS is not a good predictor of sexual reoffending (guidance section 3): assess "
-           "the four factors most strongly predictive of sexual offending."]
+    out = [
+        "OGRS is not a good predictor of sexual reoffending (guidance section 3): assess "
+        "the four factors most strongly predictive of sexual offending."
+    ]
     factors = case.circumstances.sexual_offending_factors
     if factors:
-        out.append("Factors present, to address: "
-                   + ", ".join(SEXUAL_FACTORS[f] for f in factors) + ".")
+        out.append(
+            "Factors present, to address: " + ", ".join(SEXUAL_FACTORS[f] for f in factors) + "."
+        )
     else:
-        out.append("No sexual offending factor recorded (circumstances.sexual_offending_factors)"
-                   ": confirm none of the four applies.")
-    out.append("If the person is eligible for an accredited programme, that should be the "
-               "intervention of choice" + (f" ({', '.join(accredited)})." if accredited else
-                                           "; none in this catalogue addresses sexual offending."))
+        out.append(
+            "No sexual offending factor recorded (circumstances.sexual_offending_factors)"
+            ": confirm none of the four applies."
+        )
+    out.append(
+        "If the person is eligible for an accredited programme, that should be the "
+        "intervention of choice"
+        + (
+            f" ({', '.join(accredited)})."
+            if accredited
+            else "; none in this catalogue addresses sexual offending."
+        )
+    )
     return out
 
 
 def _needs_mismatch(band: Band, count: int) -> list[str]:
     if count - band.average_needs >= NEEDS_MISMATCH:
-        return [f"{count} needs identified: more than the {band.average_needs} average for "
-                f"OGRS {band.ogrs_range}; consider whether the OGRS band understates the need."]
+        return [
+            f"{count} needs identified: more than the {band.average_needs} average for "
+            f"OGRS {band.ogrs_range}; consider whether the OGRS band understates the need."
+        ]
     if band.average_needs - count >= NEEDS_MISMATCH:
         longest = f" and a RAR of up to {band.guideline_max} days" if band.guideline_max else ""
-        return [f"Only {count} need(s) identified against an average of {band.average_needs} "
-                f"for OGRS {band.ogrs_range}{longest}: check a long RAR is needed for few needs."]
+        return [
+            f"Only {count} need(s) identified against an average of {band.average_needs} "
+            f"for OGRS {band.ogrs_range}{longest}: check a long RAR is needed for few needs."
+        ]
     return []
 
 
 def _propose_rar(band: Band, case: Case, rar_needs: list[str]) -> tuple[bool, list[str]]:
     if band.name == "none":
         if not case.circumstances.dynamic_risk_factors.strip():
-            return False, ["OGRS below 25%: a low likelihood of reoffending. A RAR only in "
-                           "exceptional circumstances with clear dynamic risk factors "
-                           "(guidance section 3); none recorded, so no RAR is proposed."]
-        return bool(rar_needs), ["OGRS below 25%: RAR proposed only as an exceptional case on "
-                                 "the dynamic risk factors recorded (guidance section 3)."]
+            return False, [
+                "OGRS below 25%: a low likelihood of reoffending. A RAR only in "
+                "exceptional circumstances with clear dynamic risk factors "
+                "(guidance section 3); none recorded, so no RAR is proposed."
+            ]
+        return bool(rar_needs), [
+            "OGRS below 25%: RAR proposed only as an exceptional case on "
+            "the dynamic risk factors recorded (guidance section 3)."
+        ]
     if not rar_needs:
-        return False, ["No need is left for a RAR once treatment requirements and accredited "
-                       "programmes are counted (guidance section 2)."]
+        return False, [
+            "No need is left for a RAR once treatment requirements and accredited "
+            "programmes are counted (guidance section 2)."
+        ]
     return True, []
 
 
-def _proposed_days(band: Band, case: Case, cost: int, propose_rar: bool
-                   ) -> tuple[int | None, list[str]]:
+def _proposed_days(
+    band: Band, case: Case, cost: int, propose_rar: bool
+) -> tuple[int | None, list[str]]:
     """Within the guideline range, sized from the chosen interventions' RAR-day cost."""
     if not propose_rar:
         return None, []
@@ -299,9 +328,11 @@ def _proposed_days(band: Band, case: Case, cost: int, propose_rar: bool
     else:
         days = min(max(cost, low), high)
         if cost > high:
-            warnings.append(f"The chosen interventions need about {cost} RAR days, more than "
-                            f"the guideline maximum of {high}; pair sessions on one date "
-                            "(schedule --strategy compact) or choose fewer hours.")
+            warnings.append(
+                f"The chosen interventions need about {cost} RAR days, more than "
+                f"the guideline maximum of {high}; pair sessions on one date "
+                "(schedule --strategy compact) or choose fewer hours."
+            )
     court = case.sentence.rar_max_days
     if case.sentence.stage == "sentenced" and court is not None:
         if chosen is not None and chosen > court:
@@ -310,17 +341,22 @@ def _proposed_days(band: Band, case: Case, cost: int, propose_rar: bool
                 "RAR days (guidance section 4)"
             )
         if court < low:
-            warnings.append(f"The court's maximum of {court} RAR days is below the guideline "
-                            f"{low} to {high}; the court's figure applies.")
+            warnings.append(
+                f"The court's maximum of {court} RAR days is below the guideline "
+                f"{low} to {high}; the court's figure applies."
+            )
         if cost > court:
-            warnings.append(f"The chosen interventions need about {cost} RAR days but the court "
-                            f"ordered at most {court}: plan fewer sessions or pair them.")
+            warnings.append(
+                f"The chosen interventions need about {cost} RAR days but the court "
+                f"ordered at most {court}: plan fewer sessions or pair them."
+            )
         days = min(days, court)
     return days, warnings
 
 
-def result_dict(plan: Plan, plan_file: str | None, *, interventions: bool = True
-                ) -> dict[str, object]:
+def result_dict(
+    plan: Plan, plan_file: str | None, *, interventions: bool = True
+) -> dict[str, object]:
     """The `--json` result of assess: the contract scripts rely on (README, 'assess')."""
     a = plan.assessment
     return {
@@ -338,7 +374,8 @@ def result_dict(plan: Plan, plan_file: str | None, *, interventions: bool = True
         "needs": a.needs,
         "treatment_requirements": a.treatment_requirements,
         "accredited_programmes": a.accredited_programmes,
-        "interventions": [_intervention_json(r) for r in a.interventions] if interventions
+        "interventions": [_intervention_json(r) for r in a.interventions]
+        if interventions
         else None,
         "selected": [s.id for s in plan.selected],
         "desired_outcomes": {s.id: s.desired_outcomes for s in plan.selected},
@@ -352,8 +389,13 @@ def result_dict(plan: Plan, plan_file: str | None, *, interventions: bool = True
 
 
 def _intervention_json(r: InterventionResult) -> dict[str, object]:
-    return {"id": r.id, "status": r.status, "reasons": r.reasons, "needs": r.needs,
-            "addresses_identified_need": r.addresses_identified_need}
+    return {
+        "id": r.id,
+        "status": r.status,
+        "reasons": r.reasons,
+        "needs": r.needs,
+        "addresses_identified_need": r.addresses_identified_need,
+    }
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
@@ -363,6 +405,8 @@ def result_json(plan: Plan, plan_file: str | None, **head: object) -> str:
     """`result_dict` as one JSON line, reusing the encoded form of shared results (batch)."""
     data = {**head, **result_dict(plan, plan_file, interventions=False)}
     text = _encode(data)
-    parts = [_FRAGMENTS.get(id(r)) or _encode(_intervention_json(r))
-             for r in plan.assessment.interventions]
+    parts = [
+        _FRAGMENTS.get(id(r)) or _encode(_intervention_json(r))
+        for r in plan.assessment.interventions
+    ]
     return text.replace('"interventions": null', '"interventions": [' + ", ".join(parts) + "]", 1)

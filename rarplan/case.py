@@ -157,7 +157,9 @@ class Circumstances(_Strict):
     on_esa: bool | None = None
     immigration_or_deportation: bool | None = None
     vulnerabilities: list[Vulnerability] = Field(default_factory=list)
-    completed_interventions: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list)
+    completed_interventions: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list
+    )
     dynamic_risk_factors: Annotated[str, Field(max_length=4000)] = ""
     sexual_offending_factors: list[SexualOffendingFactor] = Field(default_factory=list)
 
@@ -165,11 +167,15 @@ class Circumstances(_Strict):
 class PlanChoices(_Strict):
     interventions: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list)
     # id -> reason, for choosing an intervention the criteria exclude (recorded in the plan).
-    overrides: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = Field(default_factory=dict)
+    overrides: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
+        default_factory=dict
+    )
     # id -> number of one-hour appointments for "maximum of six hours" services.
     hours: dict[str, Annotated[int, Field(ge=1, le=36)]] = Field(default_factory=dict)
     # id -> the officer's desired outcomes, replacing the defaults from the card's aims.
-    outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = Field(default_factory=dict)
+    outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = Field(
+        default_factory=dict
+    )
     proposed_days: Annotated[int, Field(ge=1, le=365)] | None = None
     agreement: Literal["agreed", "does_not_agree", "could_not_answer"] | None = None
     agreement_note: Annotated[str, Field(max_length=2000)] = ""
@@ -210,8 +216,7 @@ class Case(_Strict):
             missing = [k for k in ("start_date", "rar_max_days") if getattr(s, k) is None]
             if missing and s.setting == "community":
                 raise ValueError(
-                    "a sentenced case needs sentence."
-                    + " and sentence.".join(missing)
+                    "a sentenced case needs sentence." + " and sentence.".join(missing)
                 )
         return self
 

@@ -57,8 +57,9 @@ class Duration(_Strict):
 
     @model_validator(mode="after")
     def _some_shape(self) -> Duration:
-        if not (self.sessions or self.max_hours or self.months or self.negotiated
-                or self.over_weeks):
+        if not (
+            self.sessions or self.max_hours or self.months or self.negotiated or self.over_weeks
+        ):
             raise ValueError("give sessions, max_hours, months, over_weeks or negotiated = true")
         return self
 

@@ -26,18 +26,20 @@ class Judgement:
     reasons: tuple[str, ...]
 
 
-def _question(criterion: Criterion, facts: Mapping[str, Any], checks: Mapping[str, bool],
-              unsuitable: bool) -> list[str]:
+def _question(
+    criterion: Criterion, facts: Mapping[str, Any], checks: Mapping[str, bool], unsuitable: bool
+) -> list[str]:
     asked = questions(criterion, checks)
     missing = unknown_facts(criterion, facts)
     if missing:
         labels = ", ".join(f"{name} ({FACTS[name].label})" for name in missing)
         if unsuitable:
-            asked.append(f"Not suitable: “{criterion.text}”: does this apply? ({labels} not recorded)")
+            asked.append(
+                f"Not suitable: “{criterion.text}”: does this apply? ({labels} not recorded)"
+            )
         else:
             asked.append(f"Eligibility: “{criterion.text}”: is this met? ({labels} not recorded)")
     return asked
-
 
 
 def judge(
@@ -65,8 +67,9 @@ def judge(
     return Judgement(compiled.entry.id, "eligible", ())
 
 
-def judge_all(catalogue: Catalogue, case: Case, today: date | None = None,
-              ogrs: float | None = None) -> list[Judgement]:
+def judge_all(
+    catalogue: Catalogue, case: Case, today: date | None = None, ogrs: float | None = None
+) -> list[Judgement]:
     """Every entry of the catalogue, in catalogue order.
 
     An entry's judgement depends only on the facts and checks its rules read, so it is kept
@@ -93,15 +96,16 @@ def judge_all(catalogue: Catalogue, case: Case, today: date | None = None,
 
 
 MEMO_LIMIT = 5_000  # per entry: bounds memory in a long batch
-Memo = tuple[CompiledEntry, Callable[[Mapping[str, Any]], Any], tuple[str, ...],
-             dict[Any, Judgement]]
+Memo = tuple[
+    CompiledEntry, Callable[[Mapping[str, Any]], Any], tuple[str, ...], dict[Any, Judgement]
+]
 _MEMOS: dict[int, tuple[Catalogue, list[Memo]]] = {}
 
 
 def _memos(catalogue: Catalogue) -> list[Memo]:
     held = _MEMOS.get(id(catalogue))
     if held is None or held[0] is not catalogue:
-        rows = []
+        rows: list[Memo] = []
         for compiled in catalogue.compiled:
             criteria = [c for c, _ in compiled.eligibility + compiled.not_suitable]
             fact_names = tuple(dict.fromkeys(f for c in criteria for f in facts_read(c)))
@@ -121,8 +125,9 @@ def _reader(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
     return lambda facts: getter(facts)
 
 
-def judge_one(catalogue: Catalogue, case: Case, entry_id: str,
-              today: date | None = None) -> Judgement:
+def judge_one(
+    catalogue: Catalogue, case: Case, entry_id: str, today: date | None = None
+) -> Judgement:
     catalogue.get(entry_id)
     facts = case_facts(case, today)
     compiled = next(c for c in catalogue.compiled if c.entry.id == entry_id)

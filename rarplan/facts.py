@@ -78,8 +78,7 @@ def _build() -> dict[str, Fact]:
 FACTS: dict[str, Fact] = _build()
 
 
-def case_facts(case: Case, today: date | None = None, ogrs: float | None = None
-               ) -> dict[str, Any]:
+def case_facts(case: Case, today: date | None = None, ogrs: float | None = None) -> dict[str, Any]:
     """Flatten a case into {fact name: value}; a missing value is None (unknown).
 
     `ogrs` stands in for a missing scores.ogrs (an estimate from [ogrs3] inputs).

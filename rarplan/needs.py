@@ -45,3 +45,17 @@ NEED_LABELS: dict[str, str] = {
     "drug_misuse": "Drug misuse",
     "physical_health": "Physical health",
 }
+
+# Short forms for narrow tables.
+NEED_SHORT: dict[str, str] = {
+    "accommodation": "accommodation",
+    "education_training_employment": "ETE",
+    "relationships": "relationships",
+    "lifestyle_associates": "lifestyle",
+    "alcohol_misuse": "alcohol",
+    "emotional_management": "emotions",
+    "attitudes_thinking_behaviour": "thinking",
+    "finance_benefits_debt": "finance",
+    "drug_misuse": "drugs",
+    "physical_health": "health",
+}

@@ -25,8 +25,7 @@ def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
         raise InvalidInput(f"{name}: schema_version: must be a whole number ≥ 1")
     if version > SCHEMA_VERSION:
         raise InvalidInput(
-            f"{name}: schema_version {version} is newer than this rarplan knows "
-            f"({SCHEMA_VERSION})",
+            f"{name}: schema_version {version} is newer than this rarplan knows ({SCHEMA_VERSION})",
             hint="upgrade rarplan to read this plan",
         )
     while version < SCHEMA_VERSION:
@@ -46,7 +45,9 @@ def parse_plan(raw: dict[str, Any], name: str) -> Plan:
     except ValidationError as exc:
         problems = format_errors(exc, name, raw, model=Plan)
         raise InvalidInput(
-            problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems: {problems[0]}",
+            problems[0]
+            if len(problems) == 1
+            else f"{name}: {len(problems)} problems: {problems[0]}",
             hint="is this a rarplan plan file?",
             problems=problems,
         ) from None

@@ -233,7 +233,9 @@ def describe(cond: Condition) -> str:
         value = getattr(cond, op)
         if value is None:
             continue
-        if op == "in_":
+        if op == "in_" and len(value) == 1:
+            parts.append(f"{cond.fact} is {_word(value[0])}")
+        elif op == "in_":
             parts.append(f"{cond.fact} is one of {', '.join(map(_word, value))}")
         elif op == "not_in":
             parts.append(f"{cond.fact} is none of {', '.join(map(_word, value))}")

@@ -72,8 +72,11 @@ def propose(
         if any(need in catalogue.entries[i].needs for i in chosen):
             continue
         candidates = [
-            e for e in catalogue
-            if need in e.needs and not e.accredited and e.id != TOOLKIT
+            e
+            for e in catalogue
+            if need in e.needs
+            and not e.accredited
+            and e.id != TOOLKIT
             and _suits_setting(e, setting)
         ]
         eligible = [e for e in candidates if judgements[e.id].status == "eligible"]
@@ -84,8 +87,9 @@ def propose(
         reason = f"No eligible intervention in the catalogue for {NEED_LABELS[need].lower()}"
         if to_check:
             reason += f"; to check with the person: {', '.join(to_check)}"
-        reason += (". The RO may deliver structured sessions (practitioner-toolkit), "
-                   "guidance section 5.")
+        reason += (
+            ". The RO may deliver structured sessions (practitioner-toolkit), guidance section 5."
+        )
         unmet.append(UnmetNeed(need=need, reason=reason))
     return chosen, unmet
 
@@ -118,9 +122,7 @@ def validate_choice(
         out.append(entry_id)
     for entry_id in overrides:
         if entry_id not in out:
-            raise InvalidInput(
-                f"{source}: plan.overrides.{entry_id}: not among plan.interventions"
-            )
+            raise InvalidInput(f"{source}: plan.overrides.{entry_id}: not among plan.interventions")
     return out
 
 

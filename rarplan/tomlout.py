@@ -68,8 +68,11 @@ def _scalar(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()
-                                if v is not None) + " }"
+        return (
+            "{ "
+            + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items() if v is not None)
+            + " }"
+        )
     if isinstance(value, BaseModel):
         return _scalar(_fields(value))
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
@@ -119,7 +122,9 @@ def dumps(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = No
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidInput("text contains an unpaired surrogate character; cannot save it") from None
+        raise InvalidInput(
+            "text contains an unpaired surrogate character; cannot save it"
+        ) from None
     return text
 
 

@@ -19,9 +19,7 @@ def _model_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))
             if field is None:
-                field = next(
-                    (f for f in current.model_fields.values() if f.alias == part), None
-                )
+                field = next((f for f in current.model_fields.values() if f.alias == part), None)
             if field is None:
                 return None
             current = field.annotation
@@ -62,7 +60,7 @@ _REWRITES = (
 )
 
 
-def _message(err: dict[str, Any], model: type[BaseModel] | None) -> str:
+def _message(err: Any, model: type[BaseModel] | None) -> str:
     if err["type"] == "extra_forbidden":
         holder = _model_at(model, tuple(err["loc"]))
         if holder is not None:
@@ -115,7 +113,11 @@ def format_errors(
             rest = key_path(loc[2:])
             label = f"entry '{entry_id}'" if isinstance(entry_id, str) else where.split(".")[0]
             where = f"{label}: {rest}" if rest else label
-        line = f"{file}: {where}: {_message(err, model)}" if where else f"{file}: {_message(err, model)}"
+        line = (
+            f"{file}: {where}: {_message(err, model)}"
+            if where
+            else f"{file}: {_message(err, model)}"
+        )
         if line not in lines:
             lines.append(line)
     return lines

@@ -126,8 +126,10 @@ def test_treatment_requirement_comes_first(catalogue, fact, requirement, need):
 
 def test_non_dependent_alcohol_misuse_stays_a_rar_need(catalogue):
     """Section 3: 'non-dependent alcohol misuse' is one of the eight RAR needs."""
-    plan = run(catalogue, needs={"alcohol_misuse": True, "accommodation": False,
-                                 "finance_benefits_debt": False})
+    plan = run(
+        catalogue,
+        needs={"alcohol_misuse": True, "accommodation": False, "finance_benefits_debt": False},
+    )
     assert plan.assessment.treatment_requirements == []
     assert any("alcohol_misuse" in s.needs for s in plan.selected)
 
@@ -139,18 +141,23 @@ def test_eligible_accredited_programme_is_preferred(catalogue):
     plan = run(
         catalogue,
         offence={"impulsive": True},
-        scores={"oasys_thinking_score": 7, "oasys_11_6": 2, "oasys_11_7": 0,
-                "oasys_total_score": 9},
+        scores={
+            "oasys_thinking_score": 7,
+            "oasys_11_6": 2,
+            "oasys_11_7": 0,
+            "oasys_total_score": 9,
+        },
         needs={"attitudes_thinking_behaviour": True},
     )
     a = plan.assessment
     assert "thinking-skills-programme" in a.accredited_programmes
     assert any("accredited programme" in w for w in a.warnings)
     # the RAR addresses the other needs only
-    assert all("attitudes_thinking_behaviour" not in s.needs or s.id != "msrp-outlook"
-               for s in plan.selected)
-    assert {n for s in plan.selected for n in s.needs} >= {"accommodation",
-                                                           "finance_benefits_debt"}
+    assert all(
+        "attitudes_thinking_behaviour" not in s.needs or s.id != "msrp-outlook"
+        for s in plan.selected
+    )
+    assert {n for s in plan.selected for n in s.needs} >= {"accommodation", "finance_benefits_debt"}
 
 
 def test_sexual_offence_asks_about_the_four_factors(catalogue):
@@ -169,16 +176,25 @@ def test_sexual_offence_asks_about_the_four_factors(catalogue):
 
 def test_many_more_needs_than_the_band_average_is_pointed_out(catalogue):
     """Section 3: 'the more of these needs the person has, the greater their risk'."""
-    needs = {n: True for n in ("accommodation", "education_training_employment",
-                               "relationships", "lifestyle_associates", "finance_benefits_debt",
-                               "emotional_management")}
+    areas = (
+        "accommodation",
+        "education_training_employment",
+        "relationships",
+        "lifestyle_associates",
+        "finance_benefits_debt",
+        "emotional_management",
+    )
+    needs = dict.fromkeys(areas, True)
     plan = run(catalogue, scores={"ogrs": 30}, needs=needs)  # low band: average 3.2
     assert any("more than the 3.2 average" in w for w in plan.assessment.warnings)
 
 
 def test_few_needs_for_a_long_rar_is_pointed_out(catalogue):
-    plan = run(catalogue, scores={"ogrs": 95},
-               needs={"accommodation": True, "finance_benefits_debt": False})
+    plan = run(
+        catalogue,
+        scores={"ogrs": 95},
+        needs={"accommodation": True, "finance_benefits_debt": False},
+    )
     assert any("Only 1 need(s)" in w for w in plan.assessment.warnings)
 
 
@@ -191,16 +207,24 @@ def test_proposed_days_stay_within_the_guideline(catalogue, ogrs):
 
 def test_sentenced_never_above_the_courts_maximum(catalogue):
     """Section 4: 'the number of RAR days cannot exceed that proposed by the court'."""
-    sentence = {"stage": "sentenced", "start_date": date(2027, 1, 11), "length_months": 12,
-                "rar_max_days": 10}
+    sentence = {
+        "stage": "sentenced",
+        "start_date": date(2027, 1, 11),
+        "length_months": 12,
+        "rar_max_days": 10,
+    }
     a = run(catalogue, sentence=sentence).assessment
     assert a.proposed_days == 10
     assert any("below the guideline" in w for w in a.warnings)
 
 
 def test_officer_cannot_plan_more_days_than_the_court_ordered(catalogue):
-    sentence = {"stage": "sentenced", "start_date": date(2027, 1, 11), "length_months": 12,
-                "rar_max_days": 20}
+    sentence = {
+        "stage": "sentenced",
+        "start_date": date(2027, 1, 11),
+        "length_months": 12,
+        "rar_max_days": 20,
+    }
     with pytest.raises(RefusedByRules, match="court's maximum of 20"):
         run(catalogue, sentence=sentence, plan={"proposed_days": 21})
 
@@ -208,11 +232,19 @@ def test_officer_cannot_plan_more_days_than_the_court_ordered(catalogue):
 def test_pre_sentence_writes_the_proposal_paragraph(catalogue):
     """Section 3: the PSR gives the number of days, the needs the RAR focuses on, and why."""
     a = run(catalogue).assessment
-    assert a.psr_proposal.startswith(f"I propose a Rehabilitation Activity Requirement of up to "
-                                     f"{a.proposed_days} RAR days")
+    assert a.psr_proposal.startswith(
+        f"I propose a Rehabilitation Activity Requirement of up to {a.proposed_days} RAR days"
+    )
     assert "accommodation" in a.psr_proposal and "finance, benefits and debt" in a.psr_proposal
-    sentenced = run(catalogue, sentence={"stage": "sentenced", "start_date": date(2027, 1, 11),
-                                         "length_months": 12, "rar_max_days": 20}).assessment
+    sentenced = run(
+        catalogue,
+        sentence={
+            "stage": "sentenced",
+            "start_date": date(2027, 1, 11),
+            "length_months": 12,
+            "rar_max_days": 20,
+        },
+    ).assessment
     assert sentenced.psr_proposal == ""
 
 
@@ -229,8 +261,13 @@ def test_choosing_an_excluded_intervention_needs_an_override(catalogue):
     """Believe and Succeed is women only (rate card, Women's support > Believe and Succeed)."""
     with pytest.raises(RefusedByRules, match="believe-and-succeed is excluded"):
         run(catalogue, plan={"interventions": ["believe-and-succeed"]})
-    plan = run(catalogue, plan={"interventions": ["believe-and-succeed"],
-                                "overrides": {"believe-and-succeed": "Agreed with provider"}})
+    plan = run(
+        catalogue,
+        plan={
+            "interventions": ["believe-and-succeed"],
+            "overrides": {"believe-and-succeed": "Agreed with provider"},
+        },
+    )
     assert plan.selected[0].override_reason == "Agreed with provider"
 
 
@@ -244,8 +281,11 @@ def test_unknown_intervention_is_invalid_input_with_suggestion(catalogue):
 def test_a_need_with_no_suitable_intervention_is_recorded(catalogue):
     """Section 6: if no suitable activity exists, record it with the reasons."""
     # physical health: only the MSRP health module; make it unavailable by choosing others.
-    plan = run(catalogue, needs={"physical_health": True},
-               plan={"interventions": ["msrp-home", "msrp-money"]})
+    plan = run(
+        catalogue,
+        needs={"physical_health": True},
+        plan={"interventions": ["msrp-home", "msrp-money"]},
+    )
     unmet = {u.need: u.reason for u in plan.unmet_needs}
     assert "physical_health" in unmet
     assert "guidance section 6" in unmet["physical_health"]
@@ -257,14 +297,25 @@ def test_desired_outcomes_default_to_the_aims_and_can_be_replaced(catalogue):
     aims = catalogue.get("msrp-home").aims
     assert len(plan.selected[0].desired_outcomes) == len(aims)
     assert plan.selected[0].desired_outcomes[0].lower() in aims[0].lower()
-    plan = run(catalogue, plan={"interventions": ["msrp-home"],
-                                "outcomes": {"msrp-home": ["Secure a tenancy by March"]}})
+    plan = run(
+        catalogue,
+        plan={
+            "interventions": ["msrp-home"],
+            "outcomes": {"msrp-home": ["Secure a tenancy by March"]},
+        },
+    )
     assert plan.selected[0].desired_outcomes == ["Secure a tenancy by March"]
 
 
 def test_agreement_and_responsible_officer_are_recorded(catalogue):
-    plan = run(catalogue, plan={"agreement": "does_not_agree", "agreement_note": "Disputes need",
-                                "responsible_officer": "RO 12"})
+    plan = run(
+        catalogue,
+        plan={
+            "agreement": "does_not_agree",
+            "agreement_note": "Disputes need",
+            "responsible_officer": "RO 12",
+        },
+    )
     assert plan.agreement.status == "does_not_agree"
     assert plan.agreement.note == "Disputes need"
     assert plan.responsible_officer == "RO 12"
@@ -278,8 +329,9 @@ def test_missing_ogrs_is_an_error_naming_the_key(catalogue):
 
 def test_missing_facts_make_checks_not_passes(catalogue):
     """A rule needing an unrecorded fact is a `check`, never a silent pass."""
-    case = Case.model_validate({"crn": "X123456", "scores": {"ogrs": 60},
-                                "needs": {"emotional_management": True}})
+    case = Case.model_validate(
+        {"crn": "X123456", "scores": {"ogrs": 60}, "needs": {"emotional_management": True}}
+    )
     plan = assess(case, catalogue, today=date(2026, 11, 23))
     statuses = {r.id: r for r in plan.assessment.interventions}
     assert statuses["anger-management"].status == "check"
@@ -288,7 +340,17 @@ def test_missing_facts_make_checks_not_passes(catalogue):
 
 def test_json_result_keys_are_the_contract(catalogue):
     data = result_dict(run(catalogue), "X123456.plan.toml")
-    for key in ("crn", "band", "guideline_days", "proposed_days", "needs",
-                "treatment_requirements", "interventions", "selected", "warnings", "plan_file"):
+    for key in (
+        "crn",
+        "band",
+        "guideline_days",
+        "proposed_days",
+        "needs",
+        "treatment_requirements",
+        "interventions",
+        "selected",
+        "warnings",
+        "plan_file",
+    ):
         assert key in data
     assert set(data["interventions"][0]) >= {"id", "status", "reasons", "needs"}

@@ -40,16 +40,19 @@ def test_fast_help_lists_exactly_the_registered_commands():
     group = typer.main.get_command(build())
     registered = set(group.commands)  # type: ignore[attr-defined]
     help_text = cli_main.top_help()
-    listed = {line.split()[0] for line in help_text.split("Commands:")[1].split("\n\n")[0]
-              .strip().splitlines()}
+    listed = {
+        line.split()[0]
+        for line in help_text.split("Commands:")[1].split("\n\n")[0].strip().splitlines()
+    }
     assert listed == registered
     for code, _ in EXIT_CODES:
         assert f"{code:>3}  " in help_text
 
 
 def test_python_dash_m_help_smoke():
-    result = subprocess.run([sys.executable, "-m", "rarplan", "--help"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "rarplan", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert "Usage: rarplan" in result.stdout and "Exit codes:" in result.stdout
 
@@ -57,8 +60,9 @@ def test_python_dash_m_help_smoke():
 def test_version():
     from rarplan import __version__
 
-    result = subprocess.run([sys.executable, "-m", "rarplan", "--version"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "rarplan", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == f"rarplan {__version__}"
 
 
@@ -105,8 +109,7 @@ def test_assess_json_is_one_document_and_stderr_is_empty():
 
 
 def test_assess_reads_stdin_with_dash():
-    result = runner.invoke(build(), ["assess", "-", "--json", "--no-plan"],
-                           input=CASE.read_text())
+    result = runner.invoke(build(), ["assess", "-", "--json", "--no-plan"], input=CASE.read_text())
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["crn"] == "X100001"
 
@@ -140,7 +143,10 @@ def test_plain_output_has_no_escape_codes(env):
     environ.update(env)
     result = subprocess.run(
         [sys.executable, "-m", "rarplan", "assess", str(CASE), "--no-plan"],
-        capture_output=True, text=True, env=environ, timeout=60,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout and "\x1b[" not in result.stderr

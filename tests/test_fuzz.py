@@ -29,20 +29,29 @@ from .conftest import REPO
 
 APP = build()
 runner = CliRunner()
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 CASE = tomllib.loads((REPO / "examples" / "cases" / "X100001.toml").read_text())
 ALLOWED = {0, 2, 3, 4, 5}
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
     st.sampled_from(["", "\u202e", "\x00", "𝕏123456", "X123456", "../../etc/passwd", "ÿ" * 500]),
 )
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
-    max_leaves=12)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def _plan_file(tmp: Path) -> Path:
@@ -98,8 +107,7 @@ def test_random_bytes(name, argv, data, tmp_path):
 
 @pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
 @FUZZ
-@given(doc=st.dictionaries(st.text(max_size=15), json_values, max_size=6),
-       as_json=st.booleans())
+@given(doc=st.dictionaries(st.text(max_size=15), json_values, max_size=6), as_json=st.booleans())
 def test_random_documents(name, argv, doc, as_json, tmp_path):
     target = tmp_path / ("input.json" if as_json else "input.toml")
     if "batch" in name:

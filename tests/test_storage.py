@@ -77,8 +77,9 @@ def test_a_writer_killed_midway_leaves_a_whole_file(tmp_path):
     script = tmp_path / "writer.py"
     script.write_text(WRITER.format(repo=str(REPO)))
     for delay in (0.05, 0.13, 0.31):
-        proc = subprocess.Popen([sys.executable, str(script), str(target)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(target)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
@@ -105,8 +106,9 @@ def test_a_second_writer_fails_with_exit_5_naming_the_lock(tmp_path):
     target.write_text("x")
     script = tmp_path / "holder.py"
     script.write_text(HOLDER.format(repo=str(REPO)))
-    proc = subprocess.Popen([sys.executable, str(script), str(target)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(target)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
         with pytest.raises(FileLocked) as err, storage.locked(target, timeout=0.3):
@@ -132,8 +134,9 @@ def test_plan_round_trips_and_is_private(tmp_path):
 
 def test_newer_schema_version_is_refused_not_misread(tmp_path):
     path = tmp_path / "X123456.plan.toml"
-    path.write_text(planfile.dump_plan(factories.plan()).replace("schema_version = 1",
-                                                                  "schema_version = 99"))
+    path.write_text(
+        planfile.dump_plan(factories.plan()).replace("schema_version = 1", "schema_version = 99")
+    )
     with pytest.raises(InvalidInput, match="schema_version 99 is newer"):
         planfile.load_plan(path)
 
@@ -156,8 +159,9 @@ def test_older_versions_are_migrated_on_read(monkeypatch):
     assert plan.schema_version == 2
 
 
-@pytest.mark.parametrize("crn", ["../X123456", "X12345", "X1234567", "1234567", "X12345/",
-                                 "X123456\x00", "ＸＸ"])
+@pytest.mark.parametrize(
+    "crn", ["../X123456", "X12345", "X1234567", "1234567", "X12345/", "X123456\x00", "ＸＸ"]
+)
 def test_crn_is_validated_before_any_file_name(crn):
     with pytest.raises(ValueError):
         factories.case(crn=crn)

@@ -21,14 +21,18 @@ from .conftest import REPO
 
 keys = st.text(min_size=1, max_size=12)
 scalars = st.one_of(
-    st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    st.floats(allow_nan=False), st.text(max_size=40),
-    st.dates(), st.datetimes(min_value=datetime(1900, 1, 1)),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False),
+    st.text(max_size=40),
+    st.dates(),
+    st.datetimes(min_value=datetime(1900, 1, 1)),
 )
 tables = st.recursive(
     st.dictionaries(keys, scalars | st.lists(scalars, max_size=3), max_size=4),
-    lambda inner: st.dictionaries(keys, inner | st.lists(inner, min_size=1, max_size=2) | scalars,
-                                  max_size=4),
+    lambda inner: st.dictionaries(
+        keys, inner | st.lists(inner, min_size=1, max_size=2) | scalars, max_size=4
+    ),
     max_leaves=15,
 )
 

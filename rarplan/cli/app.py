@@ -31,7 +31,10 @@ def build() -> typer.Typer:
     for name, target, summary in COMMANDS:
         app.command(name, short_help=summary)(guard(_load(target)))
     for name, target, summary in GROUPS:
-        app.add_typer(_load(target), name=name, help=summary)
+        group = _load(target)
+        for command in group.registered_commands:
+            command.callback = guard(command.callback)
+        app.add_typer(group, name=name, help=summary)
     return app
 
 

@@ -22,7 +22,8 @@ def assess(
         typer.Argument(metavar="CASE", help="Case file (TOML or JSON); '-' reads stdin."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Plan file to write [default: CRN.plan.toml].")
+        Path | None,
+        typer.Option("--out", "-o", help="Plan file to write [default: CRN.plan.toml]."),
     ] = None,
     no_plan: Annotated[
         bool, typer.Option("--no-plan", help="Print the assessment only; write no plan file.")

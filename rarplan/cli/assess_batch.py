@@ -70,8 +70,11 @@ def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, 
             target = s.out_dir / default_plan_name(plan.crn)
             save_plan(plan, target, overwrite=s.force, durable=False)
         if s.json_output:
-            return result_json(plan, str(target) if target else None,
-                               schema_version=1, line=n) + "\n", "", 0
+            return (
+                result_json(plan, str(target) if target else None, schema_version=1, line=n) + "\n",
+                "",
+                0,
+            )
         a = plan.assessment
         days = "no RAR" if a.proposed_days is None else f"{a.proposed_days} days"
         chosen = ", ".join(x.id for x in plan.selected) or "-"
@@ -81,8 +84,12 @@ def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, 
 
         if s.json_output:
             error = {"code": err.code, "message": one_line(err.message), "hint": err.hint}
-            line = {"schema_version": 1, "line": n,
-                    "crn": crn if isinstance(crn, str) else None, "error": error}
+            line = {
+                "schema_version": 1,
+                "line": n,
+                "crn": crn if isinstance(crn, str) else None,
+                "error": error,
+            }
             return json.dumps(line, ensure_ascii=False) + "\n", "", err.code
         return "", f"rarplan: {one_line(err.message)}\n", err.code
 
@@ -172,8 +179,9 @@ def run_batch(
         if out_dir.exists() and not out_dir.is_dir():
             raise InvalidInput(f"{out_dir}: not a folder")
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    settings = Settings("<stdin>" if source == "-" else source, out_dir, force, json_output,
-                        no_plan)
+    settings = Settings(
+        "<stdin>" if source == "-" else source, out_dir, force, json_output, no_plan
+    )
     tally = Tally()
     workers = _workers(source)
     rows = _rows(source)
@@ -192,8 +200,9 @@ def run_batch(
     return ExitCode.OK
 
 
-def _run_pool(rows: Any, catalogue: Catalogue, settings: Settings, workers: int,
-              tally: Tally) -> None:
+def _run_pool(
+    rows: Any, catalogue: Catalogue, settings: Settings, workers: int, tally: Tally
+) -> None:
     context = multiprocessing.get_context("fork")
     pending: collections.deque[Any] = collections.deque()
     with context.Pool(workers, initializer=_init, initargs=(catalogue, settings)) as pool:

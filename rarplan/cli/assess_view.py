@@ -21,8 +21,10 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     days = a.guideline_days
     guideline = f"{days['min']}–{days['max']} days" if days else "n/a"
     estimated = " (estimated)" if a.ogrs_estimated else ""
-    out.print(f"[bold]{plan.crn}[/bold]  OGRS {a.ogrs:g}%{estimated} → [bold]{a.band_label}"
-              f"[/bold]  (guideline {guideline}; {a.average_needs} needs on average)")
+    out.print(
+        f"[bold]{plan.crn}[/bold]  OGRS {a.ogrs:g}%{estimated} → [bold]{a.band_label}"
+        f"[/bold]  (guideline {guideline}; {a.average_needs} needs on average)"
+    )
     needs = ", ".join(NEED_LABELS[n] for n in a.needs) or "none recorded"
     out.print(f"Needs ({len(a.needs)}): {needs}")
     if a.treatment_requirements:
@@ -34,8 +36,9 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     else:
         out.print("[bold]No RAR proposed.[/bold]")
 
-    table = Table(title="Interventions addressing the identified needs", show_lines=False,
-                  expand=False)
+    table = Table(
+        title="Interventions addressing the identified needs", show_lines=False, expand=False
+    )
     table.add_column("id")
     table.add_column("status")
     table.add_column("needs")
@@ -51,18 +54,28 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
             continue
         mark = " ✔" if r.id in chosen else ""
         style = STATUS_STYLE[r.status]
-        table.add_row(f"{r.id}{mark}", f"[{style}]{r.status}[/{style}]",
-                      ", ".join(n for n in r.needs if n in a.needs), "; ".join(r.reasons))
+        table.add_row(
+            f"{r.id}{mark}",
+            f"[{style}]{r.status}[/{style}]",
+            ", ".join(n for n in r.needs if n in a.needs),
+            "; ".join(r.reasons),
+        )
     out.print(table)
     if hidden:
         other = "custody" if setting == "community" else "community"
         out.print(f"({hidden} {other}-only service(s) not shown; see --json)")
     if plan.selected:
-        out.print("[bold]Selected[/bold] (✔): " + ", ".join(
-            f"{catalogue.entries[s.id].name} (~{s.rar_days_estimate} days)" for s in plan.selected))
+        out.print(
+            "[bold]Selected[/bold] (✔): "
+            + ", ".join(
+                f"{catalogue.entries[s.id].name} (~{s.rar_days_estimate} days)"
+                for s in plan.selected
+            )
+        )
     for unmet in plan.unmet_needs:
-        out.print(f"[yellow]Unmet need[/yellow] {NEED_LABELS.get(unmet.need, unmet.need)}: "
-                  f"{unmet.reason}")
+        out.print(
+            f"[yellow]Unmet need[/yellow] {NEED_LABELS.get(unmet.need, unmet.need)}: {unmet.reason}"
+        )
     for warning in a.warnings:
         out.print(f"[yellow]![/yellow] {warning}")
     out.print(f"\n[bold]Rationale[/bold]\n{a.rationale}")

@@ -10,9 +10,7 @@ import typer
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")
 ]
-QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print only data and errors.")
-]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only data and errors.")]
 NoInputOption = Annotated[
     bool,
     typer.Option("--no-input", help="Never prompt; a missing answer is an error naming the key."),

@@ -25,11 +25,7 @@ _quiet = False
 
 def plain() -> bool:
     """No colour or styling: NO_COLOR set, TERM=dumb, or stdout not a terminal."""
-    return (
-        "NO_COLOR" in os.environ
-        or os.environ.get("TERM") == "dumb"
-        or not sys.stdout.isatty()
-    )
+    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb" or not sys.stdout.isatty()
 
 
 @functools.cache
@@ -37,8 +33,15 @@ def console() -> Console:
     from rich.console import Console
 
     if plain():
-        return Console(no_color=True, highlight=False, emoji=False, color_system=None,
-                       force_terminal=False, soft_wrap=False, width=_width())
+        return Console(
+            no_color=True,
+            highlight=False,
+            emoji=False,
+            color_system=None,
+            force_terminal=False,
+            soft_wrap=False,
+            width=_width(),
+        )
     return Console(highlight=False, emoji=False)
 
 
@@ -46,10 +49,16 @@ def console() -> Console:
 def err_console() -> Console:
     from rich.console import Console
 
-    quiet_colour = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb" \
-        or not sys.stderr.isatty()
-    return Console(stderr=True, highlight=False, emoji=False,
-                   no_color=quiet_colour, color_system=None if quiet_colour else "auto")
+    quiet_colour = (
+        "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb" or not sys.stderr.isatty()
+    )
+    return Console(
+        stderr=True,
+        highlight=False,
+        emoji=False,
+        no_color=quiet_colour,
+        color_system=None if quiet_colour else "auto",
+    )
 
 
 def _width() -> int:
@@ -86,8 +95,24 @@ def error_object(code: int, message: str, hint: str = "", **extra: Any) -> dict[
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0, 32), 127] if c not in (9,)}
-_CONTROL.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D,
-                                               0x202E, 0x2066, 0x2067, 0x2068, 0x2069)})
+_CONTROL.update(
+    {
+        c: f"\\u{c:04x}"
+        for c in (
+            0x2028,
+            0x2029,
+            0x202A,
+            0x202B,
+            0x202C,
+            0x202D,
+            0x202E,
+            0x2066,
+            0x2067,
+            0x2068,
+            0x2069,
+        )
+    }
+)
 
 
 def one_line(text: str) -> str:
@@ -100,8 +125,10 @@ def report(err: RarplanError, json_mode: bool) -> int:
     problems = [one_line(p) for p in err.problems] if isinstance(err, InvalidInput) else []
     if json_mode:
         extra = {"problems": problems} if problems else {}
-        sys.stderr.write(json.dumps(error_object(err.code, err.message, err.hint, **extra),
-                                    ensure_ascii=False) + "\n")
+        sys.stderr.write(
+            json.dumps(error_object(err.code, err.message, err.hint, **extra), ensure_ascii=False)
+            + "\n"
+        )
     else:
         hint = f" ({err.hint})" if err.hint else ""
         lines = problems if len(problems) > 1 else [err.message]
@@ -152,8 +179,10 @@ def report_internal(exc: BaseException, json_mode: bool) -> int:
         where = "(could not save the traceback)"
     message = f"internal error ({type(exc).__name__}): please report this bug"
     if json_mode:
-        sys.stderr.write(json.dumps(error_object(ExitCode.INTERNAL, message,
-                                                 f"traceback saved in {where}")) + "\n")
+        sys.stderr.write(
+            json.dumps(error_object(ExitCode.INTERNAL, message, f"traceback saved in {where}"))
+            + "\n"
+        )
     else:
         sys.stderr.write(f"rarplan: {message}; the traceback is saved in {where}\n")
     return ExitCode.INTERNAL
