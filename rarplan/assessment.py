@@ -21,7 +21,7 @@ from rarplan.eligibility import Judgement, judge_all
 from rarplan.errors import InvalidInput, RefusedByRules
 from rarplan.needs import NEED_LABELS
 from rarplan.plan import Agreement, Assessment, InterventionResult, Plan, UnmetNeed
-from rarplan.selection import build_selection, propose, validate_choice
+from rarplan.selection import build_selection, fit_to_days, propose, validate_choice
 from rarplan.wording import proposal_paragraph, rationale_paragraph
 
 # Guidance section 2 and 3: which treatment requirement meets which need.
@@ -171,6 +171,11 @@ def assess(
     selected = build_selection(
         catalogue, ids, needs, case.plan.overrides, case.plan.hours, case.plan.outcomes
     )
+    court = case.sentence.rar_max_days
+    if case.sentence.stage == "sentenced" and court is not None:
+        trimmed = fit_to_days(catalogue, selected, court, case.plan.hours)
+        if trimmed:
+            warnings.append("Fewer hours of modular services: " + "; ".join(trimmed) + ".")
     cost = sum(s.rar_days_estimate for s in selected)
     proposed, day_warnings = _proposed_days(band, case, cost, propose_rar)
     warnings.extend(day_warnings)

@@ -160,3 +160,43 @@ def build_selection(
 def default_outcomes(entry: Intervention) -> list[str]:
     """Desired outcomes from the card's aims (guidance section 5: agreed ahead), editable."""
     return [aim.removeprefix("To ").rstrip(".").capitalize() for aim in entry.aims]
+
+
+def fit_to_days(
+    catalogue: Catalogue,
+    selected: list[SelectedIntervention],
+    limit: int,
+    fixed: Mapping[str, int],
+) -> list[str]:
+    """Trim "maximum of six hours" services (those whose hours the officer did not set) one
+    appointment at a time, keeping at least two each, until the plan fits `limit` RAR days.
+
+    The card's six hours are a maximum ("Maximum of six hours including any assessment"), so
+    fewer is within the service; the court's days are not (guidance section 4).
+    """
+    notes: list[str] = []
+    cost = sum(s.rar_days_estimate for s in selected)
+    trimmable = [
+        s
+        for s in selected
+        if s.appointments
+        and s.id not in fixed
+        and catalogue.entries[s.id].duration.max_hours
+        and catalogue.entries[s.id].counts_towards_rar
+    ]
+    while cost > limit:
+        candidates = [s for s in trimmable if (s.appointments or 0) > 2]
+        if not candidates:
+            break
+        biggest = max(candidates, key=lambda s: s.appointments or 0)
+        biggest.appointments = (biggest.appointments or 0) - 1
+        biggest.rar_days_estimate -= 1
+        cost -= 1
+    for s in trimmable:
+        default = default_appointments(catalogue.entries[s.id])
+        if default and s.appointments and s.appointments < default:
+            notes.append(
+                f"{s.id}: {s.appointments} of the card's {default} hours, to fit the "
+                f"court's {limit} RAR days"
+            )
+    return notes

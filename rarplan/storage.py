@@ -117,7 +117,7 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def keep_previous(path: Path) -> Path | None:
+def keep_previous(path: Path, durable: bool = True) -> Path | None:
     """Copy the current file into .rarplan-history/ beside it; return the copy's path."""
     if not path.exists():
         return None
@@ -125,7 +125,7 @@ def keep_previous(path: Path) -> Path | None:
     folder.mkdir(mode=0o700, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{path.name}.{stamp}"
-    atomic_write(target, path.read_bytes(), overwrite=True, keep=False)
+    atomic_write(target, path.read_bytes(), overwrite=True, keep=False, durable=durable)
     return target
 
 
@@ -163,7 +163,7 @@ def atomic_write(
                 os.fsync(fh.fileno())
         if overwrite:
             if keep:
-                keep_previous(target)
+                keep_previous(target, durable)
             os.replace(tmp, target)
         else:
             try:
@@ -186,6 +186,9 @@ def atomic_write(
 def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for updating `path` (a `.NAME.lock` file beside it)."""
     target = Path(path)
+    if not target.is_file():
+        raise InvalidInput(f"{target}: file not found" if not target.exists()
+                           else f"{target}: not a file")
     lock_path = target.parent / f".{target.name}.lock"
     if timeout is None:
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "5"))

@@ -354,3 +354,33 @@ def test_json_result_keys_are_the_contract(catalogue):
     ):
         assert key in data
     assert set(data["interventions"][0]) >= {"id", "status", "reasons", "needs"}
+
+
+def test_modular_hours_are_trimmed_to_fit_the_courts_days(catalogue):
+    """Rate card: MSRP services are a 'Maximum of six hours'; guidance section 4: never more
+    RAR days than the court ordered. Three six-hour services (18 days) fit into 10."""
+    sentence = {
+        "stage": "sentenced",
+        "start_date": date(2027, 1, 11),
+        "length_months": 12,
+        "rar_max_days": 10,
+    }
+    plan = run(
+        catalogue,
+        sentence=sentence,
+        needs={
+            "accommodation": True,
+            "finance_benefits_debt": True,
+            "education_training_employment": True,
+        },
+        plan={"interventions": ["msrp-home", "msrp-money", "msrp-future"]},
+    )
+    assert sum(s.rar_days_estimate for s in plan.selected) == 10
+    assert all(s.appointments is not None and 2 <= s.appointments < 6 for s in plan.selected)
+    assert any("to fit the court's 10 RAR days" in w for w in plan.assessment.warnings)
+    fixed = run(
+        catalogue,
+        sentence=sentence,
+        plan={"interventions": ["msrp-home"], "hours": {"msrp-home": 6}},
+    )
+    assert fixed.selected[0].appointments == 6  # the officer's own figure is kept

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make demo`: rarplan's main job on a shipped example, end to end, in ./demo-out/.
+#   assess → schedule (with a calendar) → attendance from a file → complete → status → documents
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=demo-out
+rm -rf "$out"
+mkdir -p "$out"
+cd "$out"
+
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then
+  step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+else
+  step() { printf '\n== %s\n$ %s\n' "$1" "$2"; }
+fi
+
+step "The catalogue (KSS CRC rate card)" "rarplan catalogue list --need accommodation"
+rarplan catalogue list --need accommodation
+
+step "Assess a sentenced case" "rarplan assess $here/cases/X100001.toml"
+rarplan assess "$here/cases/X100001.toml"
+
+step "Pre-sentence proposal for another case" "rarplan assess $here/cases/X100002.toml --no-plan"
+rarplan assess "$here/cases/X100002.toml" --no-plan
+
+step "Schedule it, with a calendar file" "rarplan schedule X100001.plan.toml --ics X100001.ics"
+rarplan schedule X100001.plan.toml --ics X100001.ics
+
+step "Record attendance from a file" "rarplan attend X100001.plan.toml --attendance $here/attendance.csv"
+rarplan attend X100001.plan.toml --attendance "$here/attendance.csv" --today 2027-03-02
+
+step "Close the RAR" "rarplan complete X100001.plan.toml --outcomes $here/outcomes.toml ..."
+rarplan complete X100001.plan.toml --outcomes "$here/outcomes.toml" --today 2027-03-02 --no-input \
+  --rationale "Housing need met and CV and interviews done in 7 days; job search continues through the Jobcentre, so no further RAR days are needed." \
+  --progress "Moved into a housing association flat; CV written; two interviews; one unacceptable absence (warning given)." \
+  --outcome "Settled accommodation; employability improved." \
+  --confirmed-by "RO 4471"
+
+step "Check the record still matches the plan" "rarplan verify X100001.completion.toml X100001.plan.toml"
+rarplan verify X100001.completion.toml X100001.plan.toml
+
+step "The caseload" "rarplan status ."
+rarplan status . --today 2027-03-02
+
+step "Documents" "rarplan render X100001.plan.toml --for person|court|referral --format html"
+rarplan render X100001.plan.toml --for person --format html --out X100001.person.html
+rarplan render X100001.plan.toml --for court --format md --out X100001.court.md
+rarplan render X100001.plan.toml --for referral --format md --out X100001.referral.md
+printf '\nDemo files in %s/:\n' "$out"
+ls -l
