@@ -118,8 +118,8 @@ def assess(
     if accredited:
         programmes = ", ".join(catalogue.entries[i].name for i in accredited)
         warnings.append(
-            f"Eligible accredited programme: {programmes}. It is the preferred intervention for the "
-            "needs it meets; a RAR alongside it only for needs it does not address "
+            f"Eligible accredited programme: {programmes}. It is the preferred intervention for "
+            "the needs it meets; a RAR alongside it only for needs it does not address "
             "(guidance section 2)."
         )
     possible = [

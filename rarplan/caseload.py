@@ -6,7 +6,8 @@ skipped. Each plan is read once, and only the tables the caseload shows (see "Re
 fast" below); the catalogue is never loaded.
 
 At risk (documented in README, "The caseload"): the days left (the days planned, or the
-court's maximum when there is no schedule yet, less the days completed) cannot be delivered before the order ends at the planned rhythm. The rhythm is the
+court's maximum when there is no schedule yet, less the days completed) cannot be delivered
+before the order ends at the planned rhythm. The rhythm is the
 average gap between the schedule's distinct counting dates, or a week when there is no
 schedule or fewer than two such dates. The RAR is at risk when
 `today + days_left × rhythm` falls after the order end (RAR guidance, section 7: no more days

@@ -47,8 +47,9 @@ class InterventionResult(_Model):
 
     id: str
     status: Status
-    reasons: list[str] = []  # failed criteria in the card's words, or questions for `check`
-    needs: list[str] = []
+    # failed criteria in the card's words, or questions for `check`
+    reasons: list[str] = Field(default_factory=list)
+    needs: list[str] = Field(default_factory=list)
     addresses_identified_need: bool = False
     accredited: bool = False
     counts_towards_rar: bool = True
@@ -64,24 +65,25 @@ class Assessment(_Model):
     band_label: str = ""
     guideline_days: dict[str, int] | None = None
     average_needs: float | None = None
-    needs: list[str] = []
-    treatment_requirements: list[TreatmentRequirement] = []
-    accredited_programmes: list[str] = []  # eligible accredited programmes meeting a need
+    needs: list[str] = Field(default_factory=list)
+    treatment_requirements: list[TreatmentRequirement] = Field(default_factory=list)
+    # eligible accredited programmes meeting a need
+    accredited_programmes: list[str] = Field(default_factory=list)
     propose_rar: bool = True
     proposed_days: int | None = None
     rationale: Text = ""
     psr_proposal: Text = ""
-    warnings: list[str] = []
-    interventions: list[InterventionResult] = []
+    warnings: list[str] = Field(default_factory=list)
+    interventions: list[InterventionResult] = Field(default_factory=list)
 
 
 class SelectedIntervention(_Model):
     id: str
-    needs: list[str] = []
+    needs: list[str] = Field(default_factory=list)
     override_reason: Text | None = None  # chosen though the criteria exclude it
     appointments: int | None = None  # for "maximum of six hours" services (one hour each)
     months: int | None = None  # mentoring block length
-    desired_outcomes: list[Text] = []
+    desired_outcomes: list[Text] = Field(default_factory=list)
     rar_days_estimate: int = 0
 
 
@@ -103,7 +105,13 @@ class DateRange(_Model):
 class Availability(_Model):
     """When the person can attend: weekdays, and dates they cannot."""
 
-    days: list[Literal["mon", "tue", "wed", "thu", "fri"]] = ["mon", "tue", "wed", "thu", "fri"]
+    days: Annotated[list[Literal["mon", "tue", "wed", "thu", "fri"]], Field(min_length=1)] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    ]
     unavailable: list[DateRange] = []
 
 
@@ -120,7 +128,7 @@ class Appointment(_Model):
 
 class Unscheduled(_Model):
     intervention: str
-    sessions: int
+    sessions: Annotated[int, Field(ge=0)]  # 0: the card gives no count to schedule
     reason: Text
 
 
@@ -129,18 +137,27 @@ class Schedule(_Model):
     start: date
     order_end: date
     strategy: Literal["steady", "compact"] = "steady"
-    rar_days_planned: int = 0
+    rar_days_planned: int = 0  # distinct dates with a counting appointment, kept ones included
+    rar_days_used: int = 0  # of those, the days before `replanned_from` (kept on a re-plan)
+    replanned_from: date | None = None
+    offender_management: Literal["none", "weekly", "fortnightly", "monthly"] = "none"
+    # provider timetable overrides in force: id -> {"weekday", "start", optional "place"}
+    timetable: dict[str, dict[str, str]] = {}
     appointments: list[Appointment] = []
     unscheduled: list[Unscheduled] = []
 
 
 class AttendanceRecord(_Model):
+    """What happened at one appointment, keyed by (date, intervention, session)."""
+
     date: date
     intervention: str
     session: int
     outcome: AttendanceOutcome
     note: Text = ""
     recorded_at: datetime | None = None
+    # Copied from the appointment when recorded, so the day count survives a re-plan.
+    counts_towards_rar: bool = True
 
 
 class OutcomeReview(_Model):
@@ -179,12 +196,12 @@ class Plan(_Model):
     responsible_officer: str = ""
     case: Case
     assessment: Assessment
-    selected: list[SelectedIntervention] = []
-    unmet_needs: list[UnmetNeed] = []
-    agreement: Agreement = Agreement()
-    availability: Availability = Availability()
+    selected: list[SelectedIntervention] = Field(default_factory=list)
+    unmet_needs: list[UnmetNeed] = Field(default_factory=list)
+    agreement: Agreement = Field(default_factory=Agreement)
+    availability: Availability = Field(default_factory=Availability)
     schedule: Schedule | None = None
-    attendance: list[AttendanceRecord] = []
-    outcomes: list[OutcomeReview] = []
+    attendance: list[AttendanceRecord] = Field(default_factory=list)
+    outcomes: list[OutcomeReview] = Field(default_factory=list)
     completion: Completion | None = None
-    history: list[HistoryEntry] = []
+    history: list[HistoryEntry] = Field(default_factory=list)

@@ -187,8 +187,9 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for updating `path` (a `.NAME.lock` file beside it)."""
     target = Path(path)
     if not target.is_file():
-        raise InvalidInput(f"{target}: file not found" if not target.exists()
-                           else f"{target}: not a file")
+        raise InvalidInput(
+            f"{target}: file not found" if not target.exists() else f"{target}: not a file"
+        )
     lock_path = target.parent / f".{target.name}.lock"
     if timeout is None:
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "5"))

@@ -22,8 +22,13 @@ def test_caseload_script_assesses_schedules_and_reports(tmp_path: Path):
     (cases / "broken.toml").write_text('crn = "X999999"\n[scores]\nogrs = 400\n')
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    result = subprocess.run(["bash", str(SCRIPT), str(cases), str(tmp_path / "plans")],
-                            capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run(
+        ["bash", str(SCRIPT), str(cases), str(tmp_path / "plans")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     out = result.stdout
     assert result.returncode == 1, out + result.stderr  # the broken case is reported
     assert "FAILED    broken.toml (exit 3)" in out
@@ -35,7 +40,12 @@ def test_caseload_script_assesses_schedules_and_reports(tmp_path: Path):
     assert "assessed  X100002.toml\n          (no RAR days ordered yet" in out  # pre-sentence
     assert "X100001" in out.split("\n\n", 1)[1]  # the status table lists the caseload
     # Run again: nothing is overwritten, and it says so.
-    again = subprocess.run(["bash", str(SCRIPT), str(cases), str(tmp_path / "plans")],
-                           capture_output=True, text=True, env=env, timeout=300)
+    again = subprocess.run(
+        ["bash", str(SCRIPT), str(cases), str(tmp_path / "plans")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert "kept      X100001.toml (plan exists)" in again.stdout
     assert "scheduled" not in again.stdout

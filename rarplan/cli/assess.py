@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -77,7 +77,15 @@ def assess(
     _assess_file(case_file, out, no_plan, catalogue, force, json_output, interactive)
 
 
-def _assess_file(case_file, out, no_plan, catalogue, force, json_output, interactive) -> None:
+def _assess_file(
+    case_file: str,
+    out: Path | None,
+    no_plan: bool,
+    catalogue: Any,
+    force: bool,
+    json_output: bool,
+    interactive: bool,
+) -> None:
     from rarplan.assessment import assess as run_assessment
     from rarplan.assessment import result_dict
     from rarplan.caseio import load_case

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -127,7 +127,7 @@ def _criterion(c: dict[str, str]) -> str:
     return f"{c['text']}  [dim]→ {c['rule']}[/dim]"
 
 
-def _bullets(out, title: str, items: list[str], numbered: bool = False) -> None:
+def _bullets(out: Any, title: str, items: list[str], numbered: bool = False) -> None:
     out.print(f"[bold]{title}:[/bold]")
     for n, item in enumerate(items, start=1):
         out.print(f"  {f'{n}.' if numbered else '•'} {item}")
