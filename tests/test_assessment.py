@@ -384,3 +384,24 @@ def test_modular_hours_are_trimmed_to_fit_the_courts_days(catalogue):
         plan={"interventions": ["msrp-home"], "hours": {"msrp-home": 6}},
     )
     assert fixed.selected[0].appointments == 6  # the officer's own figure is kept
+
+
+def test_ogrs3_inputs_give_an_estimate_marked_as_such(catalogue):
+    """reference/ogrs3.md worked check: male, 59 at conviction, 60 at follow-up, 2 sanctions,
+    first at 47, soliciting: 2-year 16%. The plan marks it estimated."""
+    case = make(
+        scores={"ogrs": None},
+        ogrs3={
+            "age_at_conviction": 59,
+            "age_at_follow_up": 60,
+            "sanctions": 2,
+            "age_at_first_sanction": 47,
+            "offence": "soliciting",
+        },
+    )
+    plan = assess(case, catalogue, today=date(2026, 11, 23))
+    assert plan.assessment.ogrs == 16
+    assert plan.assessment.ogrs_estimated is True
+    assert plan.assessment.band == "none"
+    assert any("estimated" in w and "OASys" in w for w in plan.assessment.warnings)
+    assert "(estimated)" in plan.assessment.rationale

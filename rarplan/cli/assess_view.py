@@ -12,6 +12,7 @@ STATUS_STYLE = {"eligible": "green", "check": "yellow", "excluded": "red"}
 
 
 def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> None:
+    from rich.markup import escape as e
     from rich.table import Table
 
     from rarplan.cli.output import console
@@ -68,7 +69,7 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
         out.print(
             "[bold]Selected[/bold] (✔): "
             + ", ".join(
-                f"{catalogue.entries[s.id].name} (~{s.rar_days_estimate} days)"
+                f"{e(catalogue.entries[s.id].name)} (~{s.rar_days_estimate} days)"
                 for s in plan.selected
             )
         )
@@ -77,9 +78,9 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
             f"[yellow]Unmet need[/yellow] {NEED_LABELS.get(unmet.need, unmet.need)}: {unmet.reason}"
         )
     for warning in a.warnings:
-        out.print(f"[yellow]![/yellow] {warning}")
-    out.print(f"\n[bold]Rationale[/bold]\n{a.rationale}")
+        out.print(f"[yellow]![/yellow] {e(warning)}")
+    out.print(f"\n[bold]Rationale[/bold]\n{e(a.rationale)}")
     if a.psr_proposal:
-        out.print(f"\n[bold]Pre-sentence report proposal[/bold]\n{a.psr_proposal}")
+        out.print(f"\n[bold]Pre-sentence report proposal[/bold]\n{e(a.psr_proposal)}")
     if target is not None:
         out.print(f"\nPlan written to {target} (readable by you only).")

@@ -91,7 +91,10 @@ def show(
     if json_output:
         emit_json({"intervention": data})
         return
+    from rich.markup import escape
+
     out = console()
+    data = _escaped(data, escape)
     out.print(f"[bold]{data['name']}[/bold]  ({entry.id})")
     out.print(f"{data['section']}. {data['summary']}")
     facts = [
@@ -112,15 +115,26 @@ def show(
         out.print(f"[bold]Complete first:[/bold] {', '.join(entry.prerequisites)}")
     if entry.may_precede:
         out.print(f"[bold]May run before:[/bold] {', '.join(entry.may_precede)}")
-    out.print(f"[bold]NSI category:[/bold] {entry.nsi.category}")
-    out.print(f"[bold]NSI sub-category:[/bold] {entry.nsi.sub_category}")
+    out.print(f"[bold]NSI category:[/bold] {escape(entry.nsi.category)}")
+    out.print(f"[bold]NSI sub-category:[/bold] {escape(entry.nsi.sub_category)}")
     if entry.nsi.notes:
-        out.print(f"[bold]NSI notes:[/bold] {entry.nsi.notes}")
+        out.print(f"[bold]NSI notes:[/bold] {escape(entry.nsi.notes)}")
     steps = data["referral_steps"] + data["transfer_steps"]
     _bullets(out, "Referral on nDelius", steps, numbered=True)
     if entry.note:
-        out.print(f"[bold]Reading of the card:[/bold] {entry.note}")
+        out.print(f"[bold]Reading of the card:[/bold] {escape(entry.note)}")
     out.print(f"[dim]Source: {entry.source.file}, {entry.source.heading}[/dim]")
+
+
+def _escaped(value: Any, escape: Any) -> Any:
+    """Catalogue text is data, not rich markup: "[" in it must print as it is."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v, escape) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v, escape) for k, v in value.items()}
+    return value
 
 
 def _criterion(c: dict[str, str]) -> str:
