@@ -20,7 +20,15 @@ from rarplan.catalogue import Catalogue
 from rarplan.eligibility import Judgement, judge_all
 from rarplan.errors import InvalidInput, RefusedByRules
 from rarplan.needs import NEED_LABELS
-from rarplan.plan import Agreement, Assessment, InterventionResult, Plan, UnmetNeed
+from rarplan.plan import (
+    SCHEMA_VERSION,
+    Agreement,
+    Assessment,
+    Availability,
+    InterventionResult,
+    Plan,
+    UnmetNeed,
+)
 from rarplan.selection import build_selection, fit_to_days, propose, validate_choice
 from rarplan.wording import proposal_paragraph, rationale_paragraph
 
@@ -99,6 +107,7 @@ def assess(
         )
     judgements = {j.id: j for j in judge_all(catalogue, case, today, ogrs)}
     needs = case.needs.identified()
+    need_set = frozenset(needs)
     treatments, met_by_treatment = treatment_requirements(case)
     for requirement in treatments:
         warnings.append(
@@ -195,7 +204,7 @@ def assess(
         propose_rar=propose_rar,
         proposed_days=proposed,
         warnings=warnings,
-        interventions=[_result(catalogue, judgements[e.id], needs) for e in catalogue],
+        interventions=[_result(catalogue, judgements[e.id], need_set) for e in catalogue],
     )
     names = [catalogue.entries[i].name for i in ids]
     assessment.rationale = rationale_paragraph(
@@ -221,21 +230,34 @@ def assess(
         agreement=Agreement(
             status=case.plan.agreement or "could_not_answer", note=case.plan.agreement_note
         ),
+        # Every field given: model_construct inspects default factories on each call (slow).
+        schema_version=SCHEMA_VERSION,
+        availability=Availability(),
+        schedule=None,
+        attendance=[],
+        outcomes=[],
+        completion=None,
+        history=[],
     )
 
 
-_RESULTS: dict[tuple[int, Judgement, bool], InterventionResult] = {}
+_RESULTS: dict[tuple[int, int, bool], tuple[Judgement, InterventionResult]] = {}
 _FRAGMENTS: dict[int, str] = {}  # id of a shared result -> its JSON in the --json result
 
 
-def _result(catalogue: Catalogue, j: Judgement, needs: list[str]) -> InterventionResult:
-    """The entry's result; identical results are shared (they are never changed in place)."""
+def _result(catalogue: Catalogue, j: Judgement, needs: frozenset[str]) -> InterventionResult:
+    """The entry's result; identical results are shared (they are never changed in place).
+
+    Judgements come from the eligibility memo, so most are the same objects case after case:
+    the key is their identity, checked against the judgement held in the cache (which keeps it
+    alive, so its id cannot be reused).
+    """
     entry = catalogue.entries[j.id]
-    addresses = any(n in needs for n in entry.needs)
-    key = (id(catalogue), j, addresses)
-    found = _RESULTS.get(key)
-    if found is not None:
-        return found
+    addresses = not needs.isdisjoint(entry.needs)
+    key = (id(catalogue), id(j), addresses)
+    hit = _RESULTS.get(key)
+    if hit is not None and hit[0] is j:
+        return hit[1]
     found = InterventionResult.model_construct(
         id=j.id,
         status=j.status,  # type: ignore[arg-type]
@@ -245,8 +267,8 @@ def _result(catalogue: Catalogue, j: Judgement, needs: list[str]) -> Interventio
         accredited=entry.accredited,
         counts_towards_rar=entry.counts_towards_rar,
     )
-    if len(_RESULTS) < 20_000:
-        _RESULTS[key] = found
+    if len(_RESULTS) < 8_000:
+        _RESULTS[key] = (j, found)
         _FRAGMENTS[id(found)] = _encode(_intervention_json(found))
         tomlout.SHARED[id(found)] = tomlout.fragment(found)
     return found

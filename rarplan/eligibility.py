@@ -95,7 +95,7 @@ def judge_all(
     return out
 
 
-MEMO_LIMIT = 5_000  # per entry: bounds memory in a long batch
+MEMO_LIMIT = 2_000  # per entry: bounds memory in a long batch
 Memo = tuple[
     CompiledEntry, Callable[[Mapping[str, Any]], Any], tuple[str, ...], dict[Any, Judgement]
 ]

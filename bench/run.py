@@ -1,0 +1,835 @@
+"""rarplan's benchmarks: `make bench`, or `python bench/run.py [--quick] [--only NAME]`.
+
+Each benchmark runs as its own section and is measured against a peer in the same run, on the
+same machine, as medians (issue 5). Nothing here asserts a time in the test suite. Results go
+to stdout as a Markdown table and to bench/out/latest.md and bench/out/latest.json (a quick,
+`--only`, `--runs` or `--cases` run writes bench/out/partial.* instead).
+
+Benchmarks:
+  help             `rarplan --help` vs a plain typer app's `--help` (target: ratio <= 0.70)
+  band             `rarplan band 62 --json` vs the plain app's trivial command (ratio <= 1.15)
+  batch-json       `rarplan assess --batch` of 100,000 cases with --json (>= 5,000 cases/s,
+                   peak memory < 200 MB)
+  batch-plans      the same writing plan files (<= 20 s, peak memory < 200 MB)
+  schedule-one     a 60-day high-intensity plan with six interventions, in-process (< 50 ms)
+  schedule-folder  1,000 plans through `rarplan schedule` then `rarplan status` (< 15 s)
+
+A benchmark whose command is not built yet reports "skipped: <reason>" instead of failing.
+`hyperfine` is used for the start-up pairs when it is on PATH; otherwise an interleaved
+subprocess loop with warm-ups. Peak memory is the whole process tree's (a worker pool
+included), sampled from /proc, and the largest single process's maximum RSS from wait4(2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+PYTHON = sys.executable
+sys.path.insert(0, str(BENCH))
+
+import gen_cases  # noqa: E402 (bench/ is not a package)
+
+FULL_CASES = 100_000
+FULL_PLANS = 1_000
+MEMORY_LIMIT_MB = 200.0
+BATCH_BUDGET_S = 120.0  # a slow batch is run fewer times rather than for half an hour
+
+# The command lines each benchmark runs, in one place so they are easy to adjust when a
+# command's flags settle. "{file}", "{folder}" and "{out}" are filled in at run time.
+BATCH_JSON = ["assess", "--batch", "{file}", "--json", "--no-plan"]
+BATCH_PLANS = ["assess", "--batch", "{file}", "--out-dir", "{out}", "--quiet"]
+# Tried in order: the first that the built command accepts is used.
+SCHEDULE_FOLDER = (
+    ["schedule", "--batch", "{folder}", "--json"],
+    ["schedule", "{folder}", "--json"],
+)
+STATUS_FOLDER = (
+    ["status", "{folder}", "--json"],
+    ["status", "--batch", "{folder}", "--json"],
+)
+# Entry points of rarplan.scheduling tried for the in-process benchmark, each called as
+# fn(plan, catalogue).
+SCHEDULING_ENTRY_POINTS = ("schedule_plan", "schedule", "build_schedule", "make_schedule")
+# Preferred for the 60-day plan (ten, ten, ten and eight appointments); then any eligible.
+HEAVY_INTERVENTIONS = (
+    "job-club",
+    "anger-management",
+    "compulsive-obsessive-behaviour",
+    "positive-futures",
+)
+
+
+@dataclass
+class Result:
+    name: str
+    title: str
+    target: str
+    status: str = "skipped"  # pass | FAIL | skipped | error
+    reason: str = ""
+    rarplan_s: float | None = None
+    peer_s: float | None = None
+    ratio: float | None = None
+    rate: str = ""  # e.g. "8,120 cases/s"
+    cpu_s: float | None = None  # median CPU time of the child(ren), where measured
+    peak_rss_mb: float | None = None  # the largest single process
+    peak_tree_mb: float | None = None  # the whole process tree, workers included (PSS)
+    memory_quarters_mb: tuple[float, float] | None = None  # peak in the 2nd / last quarter
+    runs: int = 0
+    commands: list[str] = field(default_factory=list)
+
+
+class Skip(Exception):
+    """The benchmark cannot run yet (a command or entry point not built)."""
+
+
+@dataclass
+class Settings:
+    runs: int
+    warmup: int
+    batch_runs: int
+    cases: int
+    plans: int
+    work: Path
+    use_hyperfine: bool
+
+    @property
+    def scale(self) -> float:
+        return self.cases / FULL_CASES
+
+
+# --- running commands ----------------------------------------------------------------------
+
+
+def rarplan_argv() -> list[str]:
+    script = Path(PYTHON).parent / "rarplan"
+    return [str(script)] if script.exists() else [PYTHON, "-m", "rarplan"]
+
+
+def peer_argv() -> list[str]:
+    return [PYTHON, str(BENCH / "peer_app.py")]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"NO_COLOR": "1", "COLUMNS": "100"})
+    env.pop("RARPLAN_CATALOGUE", None)
+    return env
+
+
+def show(argv: list[str]) -> str:
+    """A command line as a reader would type it: `rarplan`, `python`, short file names."""
+    shown = []
+    for arg in argv:
+        if arg in (PYTHON, rarplan_argv()[0]):
+            arg = Path(arg).name
+        elif arg.startswith(str(REPO)):
+            arg = str(Path(arg).relative_to(REPO))
+        elif "rarplan-bench-" in arg:  # the run's scratch folder
+            arg = Path(arg).name
+        shown.append("plans/" if arg == "{out}" else arg)
+    return " ".join(shown)
+
+
+@dataclass
+class Run:
+    seconds: float
+    code: int
+    stderr: str
+    lines: int
+    errors: int
+    first_error: str
+    peak_rss_mb: float  # the largest single process (wait4)
+    tree_mb: float  # the whole process tree (a worker pool included), sampled; 0 if unknown
+    cpu_s: float  # user + system time of the child and its children (a pool counts in full)
+    tree_quarters: tuple[float, float] = (0.0, 0.0)  # MB: peak in the 2nd and the 4th quarter
+    counts: dict[bytes, int] = field(default_factory=dict)  # stdout lines holding each marker
+
+
+class TreeMemory(threading.Thread):
+    """Samples the memory of a process and all its descendants every 50 ms (Linux /proc).
+
+    Each process counts its proportional set size (PSS, from smaps_rollup), so pages a forked
+    worker still shares with its parent are not counted twice. Best effort: 0 where /proc is
+    not there.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.samples: list[int] = []
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            kb = self.sample()
+            if kb:
+                self.samples.append(kb)
+            self.peak_kb = max(self.peak_kb, kb)
+            self._done.wait(0.05)
+
+    def quarters(self) -> tuple[float, float]:
+        """Peak MB in the second and in the last quarter of the run: equal when flat.
+
+        The first quarter is left out: it holds the start-up and the pool's first fill.
+        """
+        n = len(self.samples)
+        if n < 8:
+            return 0.0, 0.0
+        second, last = self.samples[n // 4 : n // 2], self.samples[3 * n // 4 :]
+        return max(second) / 1024, max(last) / 1024
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def sample(self) -> int:
+        total = 0
+        for pid in self._tree(self.pid):
+            total += _pss_kb(pid)
+        return total
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        found, todo = [], [pid]
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            try:
+                for task in os.listdir(f"/proc/{current}/task"):
+                    with open(f"/proc/{current}/task/{task}/children") as fh:
+                        todo.extend(int(c) for c in fh.read().split())
+            except OSError:
+                continue
+        return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def run_once(
+    argv: list[str],
+    cwd: Path,
+    count_lines: bool = False,
+    markers: tuple[bytes, ...] = (),
+    sample_memory: bool = False,
+) -> Run:
+    """Run a command once: wall time, exit code, stderr, stdout lines and the child's peak RSS.
+
+    With `count_lines`, stdout is read through a pipe and its lines counted, with those holding
+    an error object and those holding each of `markers`. With `sample_memory`, a thread samples
+    the process tree's memory (left off for start-up timings, where it would only add noise).
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if count_lines else subprocess.DEVNULL,
+            stderr=err,
+        )
+        sampler = TreeMemory(proc.pid)
+        if sample_memory:
+            sampler.start()
+        lines = errors = 0
+        counts = dict.fromkeys(markers, 0)
+        first_error = ""
+        if proc.stdout is not None:
+            for line in proc.stdout:
+                lines += 1
+                if b'"error": {' in line:
+                    errors += 1
+                    first_error = first_error or line.decode("utf-8", "replace").strip()
+                for marker in markers:
+                    counts[marker] += marker in line
+            proc.stdout.close()
+        if sample_memory:
+            # Wait for the exit without reaping, so the tree can be sampled to the end.
+            os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+            sampler.stop()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return Run(
+        seconds=seconds,
+        code=proc.returncode,
+        stderr=stderr,
+        lines=lines,
+        errors=errors,
+        first_error=first_error[:300],
+        peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        tree_mb=sampler.peak_kb / 1024,
+        tree_quarters=sampler.quarters(),
+        counts=counts,
+    )
+
+
+def last_error(stderr: str, code: int) -> str:
+    """The last stderr line, or the message of a `--json` error object."""
+    line = (stderr.strip().splitlines() or [f"exit {code}"])[-1]
+    if line.startswith("{"):
+        try:
+            return str(json.loads(line)["error"]["message"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    return line.removeprefix("rarplan: ").removeprefix("usage error: ").removeprefix("error: ")
+
+
+def not_built(run: Run, what: str) -> None:
+    """Raise Skip when a command is still the scaffold, or fails before doing any work."""
+    if run.code == 0:
+        return
+    first = last_error(run.stderr, run.code)
+    if "not built yet" in run.stderr:
+        raise Skip(f"`{what}` not built yet")
+    if run.code == 2:
+        raise Skip(f"`{what}` does not take these options yet: {first}")
+    raise Skip(f"`{what}` exited {run.code}: {first}")
+
+
+def median_of(argv_pairs: list[list[str]], settings: Settings) -> list[float]:
+    """Medians of wall times for each command, run interleaved after warm-ups."""
+    if settings.use_hyperfine:
+        return hyperfine_medians(argv_pairs, settings)
+    for argv in argv_pairs:
+        for _ in range(settings.warmup):
+            check = run_once(argv, settings.work)
+            if check.code != 0:
+                raise Skip(f"`{show(argv)}` exited {check.code}: {check.stderr.strip()[:200]}")
+    times: list[list[float]] = [[] for _ in argv_pairs]
+    for _ in range(settings.runs):
+        for i, argv in enumerate(argv_pairs):
+            times[i].append(run_once(argv, settings.work).seconds)
+    return [statistics.median(t) for t in times]
+
+
+def hyperfine_medians(argv_pairs: list[list[str]], settings: Settings) -> list[float]:
+    import shlex
+
+    export = settings.work / "hyperfine.json"
+    cmd = [
+        "hyperfine",
+        "--style",
+        "none",
+        "--shell=none",
+        "--warmup",
+        str(settings.warmup),
+        "--runs",
+        str(settings.runs),
+        "--export-json",
+        str(export),
+        *(shlex.join(argv) for argv in argv_pairs),
+    ]
+    done = subprocess.run(cmd, cwd=settings.work, env=child_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise Skip(f"hyperfine failed: {done.stderr.strip()[:200]}")
+    data = json.loads(export.read_text())
+    return [float(r["median"]) for r in data["results"]]
+
+
+# --- the benchmarks ------------------------------------------------------------------------
+
+
+def bench_help(settings: Settings) -> Result:
+    result = Result("help", "`rarplan --help` vs plain typer `--help`", "ratio <= 0.70")
+    ours, peer = [*rarplan_argv(), "--help"], [*peer_argv(), "--help"]
+    result.commands = [show(ours), show(peer)]
+    result.rarplan_s, result.peer_s = median_of([ours, peer], settings)
+    result.ratio = result.rarplan_s / result.peer_s
+    result.runs = settings.runs
+    result.status = "pass" if result.ratio <= 0.70 else "FAIL"
+    return result
+
+
+def bench_band(settings: Settings) -> Result:
+    result = Result(
+        "band", "`rarplan band 62 --json` vs plain typer trivial command", "ratio <= 1.15"
+    )
+    ours, peer = [*rarplan_argv(), "band", "62", "--json"], [*peer_argv(), "lookup", "62", "--json"]
+    result.commands = [show(ours), show(peer)]
+    result.rarplan_s, result.peer_s = median_of([ours, peer], settings)
+    result.ratio = result.rarplan_s / result.peer_s
+    result.runs = settings.runs
+    result.status = "pass" if result.ratio <= 1.15 else "FAIL"
+    return result
+
+
+def cases_file(settings: Settings, n: int, sentenced: bool = False) -> Path:
+    path = settings.work / f"cases-{n}{'-sentenced' if sentenced else ''}.jsonl"
+    if not path.exists():
+        with path.open("w", encoding="utf-8") as out:
+            cases = gen_cases.generate(n, sentenced_only=sentenced)
+            gen_cases.write_jsonl(cases, out)
+    return path
+
+
+def fill(template: list[str], **values: str) -> list[str]:
+    return [part.format(**values) for part in template]
+
+
+def _batch_runs(argv: list[str], settings: Settings, n: int, json_lines: bool) -> list[Run]:
+    """Up to `batch_runs` runs, fewer once they have taken BATCH_BUDGET_S in all."""
+    runs: list[Run] = []
+    for i in range(settings.batch_runs):
+        if sum(r.seconds for r in runs) > BATCH_BUDGET_S:
+            break
+        out = settings.work / f"plans-{i}"
+        shutil.rmtree(out, ignore_errors=True)
+        real = [a.replace("{out}", str(out)) for a in argv]
+        run = run_once(real, settings.work, count_lines=json_lines, sample_memory=True)
+        shutil.rmtree(out, ignore_errors=True)
+        if i == 0:
+            not_built(run, "rarplan " + " ".join(argv[len(rarplan_argv()) :][:2]))
+        if json_lines and (run.lines != n or run.errors):
+            raise Skip(
+                f"{run.errors} of {n} cases failed, {run.lines} lines out; first: "
+                f"{run.first_error or run.stderr.strip()[:200]}"
+            )
+        runs.append(run)
+    return runs
+
+
+def bench_batch_json(settings: Settings) -> Result:
+    n = settings.cases
+    floor = 5000
+    result = Result(
+        "batch-json",
+        f"`rarplan assess --batch` of {n:,} cases, `--json`",
+        f">= {floor:,} cases/s, peak < {MEMORY_LIMIT_MB:.0f} MB",
+    )
+    argv = [*rarplan_argv(), *fill(BATCH_JSON, file=str(cases_file(settings, n)))]
+    result.commands = [show(argv)]
+    runs = _batch_runs(argv, settings, n, json_lines=True)
+    result.rarplan_s = statistics.median(r.seconds for r in runs)
+    result.cpu_s = statistics.median(r.cpu_s for r in runs)
+    result.peak_rss_mb = max(r.peak_rss_mb for r in runs)
+    result.peak_tree_mb = max(r.tree_mb for r in runs) or None
+    result.memory_quarters_mb = runs[-1].tree_quarters if runs[-1].tree_quarters[0] else None
+    rate = n / result.rarplan_s
+    result.rate = f"{rate:,.0f} cases/s; {n / result.cpu_s:,.0f} per CPU-second"
+    result.runs = len(runs)
+    ok = rate >= floor and peak_memory(result) < MEMORY_LIMIT_MB
+    result.status = "pass" if ok else "FAIL"
+    return result
+
+
+def bench_batch_plans(settings: Settings) -> Result:
+    n = settings.cases
+    limit = 20.0 * settings.scale
+    scaled = "" if n == FULL_CASES else " (20 s scaled to the batch)"
+    result = Result(
+        "batch-plans",
+        f"`rarplan assess --batch` of {n:,} cases, writing plan files",
+        f"<= {limit:g} s{scaled}, peak < {MEMORY_LIMIT_MB:.0f} MB",
+    )
+    file = cases_file(settings, n)
+    argv = [*rarplan_argv(), *fill(BATCH_PLANS, file=str(file), out="{out}")]
+    result.commands = [show(argv)]
+    runs = _batch_runs(argv, settings, n, json_lines=False)
+    result.rarplan_s = statistics.median(r.seconds for r in runs)
+    result.cpu_s = statistics.median(r.cpu_s for r in runs)
+    result.peak_rss_mb = max(r.peak_rss_mb for r in runs)
+    result.peak_tree_mb = max(r.tree_mb for r in runs) or None
+    result.memory_quarters_mb = runs[-1].tree_quarters if runs[-1].tree_quarters[0] else None
+    result.rate = f"{n / result.rarplan_s:,.0f} cases/s; CPU {result.cpu_s:.1f} s"
+    result.runs = len(runs)
+    ok = result.rarplan_s <= limit and peak_memory(result) < MEMORY_LIMIT_MB
+    result.status = "pass" if ok else "FAIL"
+    return result
+
+
+def peak_memory(result: Result) -> float:
+    """What the memory target is judged on: the whole tree where sampled, else the child."""
+    return max(result.peak_tree_mb or 0.0, result.peak_rss_mb or 0.0)
+
+
+def _scheduling_entry() -> tuple[str, Callable[..., Any]]:
+    import importlib
+
+    try:
+        module = importlib.import_module("rarplan.scheduling")
+    except ModuleNotFoundError as exc:
+        if exc.name != "rarplan.scheduling":
+            raise
+        raise Skip("rarplan/scheduling.py does not exist yet") from None
+    for name in SCHEDULING_ENTRY_POINTS:
+        fn = getattr(module, name, None)
+        if callable(fn):
+            return name, fn
+    raise Skip(
+        "rarplan.scheduling has none of "
+        + ", ".join(f"{n}()" for n in SCHEDULING_ENTRY_POINTS)
+        + " yet"
+    )
+
+
+def high_intensity_plan(interventions: int = 6) -> tuple[Any, Any]:
+    """A sentenced case, OGRS 85, 60 RAR days over 12 months, with six eligible interventions."""
+    from rarplan import catalogue as cat
+    from rarplan.assessment import assess
+    from rarplan.case import Case
+
+    catalogue = cat.load(cat.resolve_path(None))
+    raw = gen_cases.prune(next(iter(gen_cases.generate(1, sentenced_only=True))))
+    raw["scores"]["ogrs"] = 85
+    raw["sentence"].update({"rar_max_days": 60, "length_months": 12})
+    raw["needs"] = dict.fromkeys(gen_cases.NEEDS, True)
+    raw["circumstances"].update(
+        {"alcohol_dependent": False, "misuses_illegal_drugs": False, "group_unsuitable": False}
+    )
+    raw.pop("ogrs3", None)
+    case = Case.model_validate(raw)
+    first = assess(case, catalogue)
+    eligible = [
+        r.id
+        for r in first.assessment.interventions
+        if r.status == "eligible" and r.counts_towards_rar and r.addresses_identified_need
+    ]
+    if len(eligible) < interventions:
+        raise Skip(f"only {len(eligible)} eligible interventions for the high-intensity case")
+    # The longest services on the rate card first, so the plan uses most of its 60 days.
+    chosen = [i for i in HEAVY_INTERVENTIONS if i in eligible]
+    chosen += [i for i in eligible if i not in chosen]
+    raw["plan"]["interventions"] = chosen[:interventions]
+    raw["plan"]["proposed_days"] = 60
+    plan = assess(Case.model_validate(raw), catalogue)
+    return plan, catalogue
+
+
+def bench_schedule_one(settings: Settings) -> Result:
+    result = Result(
+        "schedule-one",
+        "schedule a 60-day high-intensity plan, six interventions (in-process)",
+        "< 50 ms",
+    )
+    name, fn = _scheduling_entry()
+    plan, catalogue = high_intensity_plan()
+    result.commands = [f"rarplan.scheduling.{name}(plan, catalogue)"]
+    try:
+        for _ in range(max(1, settings.warmup)):
+            fn(plan.model_copy(deep=True), catalogue)
+    except TypeError as exc:
+        raise Skip(f"rarplan.scheduling.{name}(plan, catalogue) does not fit: {exc}") from None
+    times = []
+    for _ in range(settings.runs):
+        copy = plan.model_copy(deep=True)
+        start = time.perf_counter()
+        fn(copy, catalogue)
+        times.append(time.perf_counter() - start)
+    result.rarplan_s = statistics.median(times)
+    result.runs = settings.runs
+    outcome = fn(plan.model_copy(deep=True), catalogue)
+    planned = getattr(getattr(outcome, "schedule", None), "rar_days_planned", None)
+    if planned is not None:
+        result.rate = f"{planned} RAR days planned"
+    result.status = "pass" if result.rarplan_s < 0.050 else "FAIL"
+    return result
+
+
+# In batch mode a refused plan (exit 4: it cannot fit the court's days) is an answer, not a
+# failure of the run: a real caseload has some. Any other code means the command did not run.
+BATCH_DONE = (0, 4)
+SCHEDULED = b'"status": "scheduled"'
+
+
+def _first_accepted(templates: tuple[list[str], ...], folder: Path, what: str) -> list[str]:
+    """The first command line the built command accepts, run once on a scratch copy."""
+    reasons = []
+    for template in templates:
+        scratch = folder.with_name(folder.name + "-probe")
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(folder, scratch)
+        argv = [*rarplan_argv(), *fill(template, folder=str(scratch))]
+        run = run_once(argv, folder.parent, count_lines=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+        if run.code in BATCH_DONE and run.lines:
+            return template
+        reasons.append(f"`{' '.join(template)}`: {last_error(run.stderr, run.code)}")
+    # A scaffold rejects the folder argument before it can say it is not built: ask it plainly.
+    bare = run_once([*rarplan_argv(), what.split()[-1], "--json"], folder.parent)
+    if "not built yet" in bare.stderr:
+        raise Skip(f"`{what}` not built yet")
+    raise Skip(f"`{what}` takes none of the folder forms tried: " + "; ".join(reasons))
+
+
+def bench_schedule_folder(settings: Settings) -> Result:
+    n = settings.plans
+    limit = 15.0 * n / FULL_PLANS
+    scaled = "" if n == FULL_PLANS else " (15 s scaled)"
+    result = Result(
+        "schedule-folder",
+        f"{n:,} plans through `rarplan schedule` then `rarplan status`",
+        f"< {limit:g} s in all{scaled}",
+    )
+    # The plans come from `rarplan assess --batch` on sentenced cases.
+    pristine = settings.work / "folder-pristine"
+    shutil.rmtree(pristine, ignore_errors=True)
+    argv = [
+        *rarplan_argv(),
+        *fill(BATCH_PLANS, file=str(cases_file(settings, n, sentenced=True)), out=str(pristine)),
+    ]
+    made = run_once(argv, settings.work)
+    try:
+        not_built(made, "rarplan assess --batch")
+    except Skip as skip:
+        raise Skip(f"needs plans from assess --batch: {skip}") from None
+    status = _first_accepted(STATUS_FOLDER, pristine, "rarplan status")
+    try:
+        schedule = _first_accepted(SCHEDULE_FOLDER, pristine, "rarplan schedule")
+    except Skip as skip:
+        # Still worth knowing how long `status` takes on the unscheduled plans.
+        alone = run_once([*rarplan_argv(), *fill(status, folder=str(pristine))], settings.work)
+        note = f"status alone on {n:,} unscheduled plans: {seconds(alone.seconds)}"
+        raise Skip(f"{skip} ({note})") from None
+    folder = settings.work / "folder"
+    schedule_argv = [*rarplan_argv(), *fill(schedule, folder=str(folder))]
+    status_argv = [*rarplan_argv(), *fill(status, folder=str(folder))]
+    result.commands = [show(schedule_argv), show(status_argv)]
+    totals, peaks, trees, cpus = [], [], [], []
+    scheduled = refused = 0
+    for _ in range(settings.batch_runs):
+        if sum(totals) > BATCH_BUDGET_S:
+            break
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(pristine, folder)
+        first = run_once(
+            schedule_argv, settings.work, count_lines=True, markers=(SCHEDULED,), sample_memory=True
+        )
+        second = run_once(status_argv, settings.work, sample_memory=True)
+        not_built(second, "rarplan status")
+        if first.code not in BATCH_DONE:
+            not_built(first, "rarplan schedule")
+        scheduled, refused = first.counts[SCHEDULED], first.errors
+        totals.append(first.seconds + second.seconds)
+        cpus.append(first.cpu_s + second.cpu_s)
+        peaks.append(max(first.peak_rss_mb, second.peak_rss_mb))
+        trees.append(max(first.tree_mb, second.tree_mb))
+    shutil.rmtree(folder, ignore_errors=True)
+    result.rarplan_s = statistics.median(totals)
+    result.cpu_s = statistics.median(cpus)
+    result.peak_rss_mb = max(peaks)
+    result.peak_tree_mb = max(trees) or None
+    result.rate = (
+        f"{n / result.rarplan_s:,.0f} plans/s; CPU {result.cpu_s:.1f} s; "
+        f"{scheduled:,} scheduled, {refused:,} refused as not fitting"
+    )
+    result.runs = len(totals)
+    result.status = "pass" if result.rarplan_s < limit else "FAIL"
+    return result
+
+
+BENCHMARKS: dict[str, Callable[[Settings], Result]] = {
+    "help": bench_help,
+    "band": bench_band,
+    "batch-json": bench_batch_json,
+    "batch-plans": bench_batch_plans,
+    "schedule-one": bench_schedule_one,
+    "schedule-folder": bench_schedule_folder,
+}
+TITLES = {
+    "help": ("`rarplan --help` vs plain typer `--help`", "ratio <= 0.70"),
+    "band": ("`rarplan band 62 --json` vs plain typer trivial command", "ratio <= 1.15"),
+    "batch-json": ("`rarplan assess --batch`, `--json`", ">= 5,000 cases/s, < 200 MB"),
+    "batch-plans": ("`rarplan assess --batch`, writing plan files", "<= 20 s, < 200 MB"),
+    "schedule-one": ("schedule a 60-day plan, six interventions (in-process)", "< 50 ms"),
+    "schedule-folder": ("plans through `rarplan schedule` then `rarplan status`", "< 15 s"),
+}
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(results: list[Result]) -> str:
+    rows = [
+        "| benchmark | rarplan median | peer median | ratio | peak memory | target | result |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ours = seconds(r.rarplan_s) + (f" ({r.rate})" if r.rate else "")
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
+        rss = "-"
+        if r.peak_rss_mb is not None:
+            rss = f"{r.peak_rss_mb:.0f} MB"
+            if r.peak_tree_mb and r.peak_tree_mb > r.peak_rss_mb * 1.1:
+                rss = f"{r.peak_tree_mb:.0f} MB in all ({r.peak_rss_mb:.0f} MB largest process)"
+            if r.memory_quarters_mb:
+                early, late = r.memory_quarters_mb
+                rss += f"; {early:.0f} MB at 1/4-1/2 of the run, {late:.0f} MB in the last 1/4"
+        outcome = r.status if r.status in ("pass", "FAIL") else f"{r.status}: {r.reason}"
+        rows.append(
+            f"| {r.name}: {r.title} | {ours} | {seconds(r.peer_s)} | {ratio} | {rss} "
+            f"| {r.target} | {outcome} |"
+        )
+    return "\n".join(rows)
+
+
+def machine() -> dict[str, Any]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "commit": commit or None,
+    }
+
+
+def write_outputs(
+    results: list[Result], settings: Settings, command: str, load_before: float, stem: str
+) -> str:
+    info = machine()
+    info["load_average_1min_at_start"] = round(load_before, 2)
+    header = (
+        f"`{command}` on {info['date']}: Python {info['python']}, {info['platform']}, "
+        f"{info['cpus']} CPUs, commit {info['commit']}; load average {load_before:.1f} at the "
+        f"start, {info['load_average_1min']:.1f} at the end; {settings.runs} runs after "
+        f"{settings.warmup} warm-ups for start-up, up to {settings.batch_runs} for batches; "
+        "medians."
+    )
+    commands = [f"- {r.name}: " + "; ".join(f"`{c}`" for c in r.commands) for r in results]
+    text = f"{header}\n\n{table(results)}\n\nCommands timed:\n" + "\n".join(commands) + "\n"
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{stem}.md").write_text(text, encoding="utf-8")
+    document = {
+        "command": command,
+        "machine": info,
+        "settings": {
+            "runs": settings.runs,
+            "warmup": settings.warmup,
+            "batch_runs": settings.batch_runs,
+            "cases": settings.cases,
+            "plans": settings.plans,
+            "hyperfine": settings.use_hyperfine,
+        },
+        "results": [asdict(r) for r in results],
+    }
+    (OUT / f"{stem}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return text
+
+
+def profile_imports(argv: list[str], top: int = 15) -> str:
+    """The slowest imports (cumulative, microseconds) of one run, from -X importtime."""
+    script = "import sys; from rarplan.cli.main import run; sys.argv[0] = 'rarplan'; run()"
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-c", script, *argv],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+    )
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
+            continue  # the header, or not an import line
+        rows.append((int(parts[1]), int(parts[0]), parts[2].strip()))
+    rows.sort(reverse=True)
+    lines = [f"Top imports for `rarplan {' '.join(argv)}` (cumulative / self, ms):"]
+    lines += [f"  {c / 1000:7.1f} {s / 1000:7.1f}  {n}" for c, s, n in rows[:top]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="rarplan's benchmarks (medians, against peers).")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 5,000-case batch")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(BENCHMARKS),
+        metavar="NAME",
+        help="run only this benchmark (repeatable): " + ", ".join(BENCHMARKS),
+    )
+    parser.add_argument("--runs", type=int, help="runs per start-up command (default 20)")
+    parser.add_argument("--cases", type=int, help="cases in the batch (default 100,000)")
+    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    parser.add_argument(
+        "--profile-imports",
+        action="store_true",
+        help="also print the slowest imports of `rarplan band 62 --json`",
+    )
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="rarplan-bench-"))
+    settings = Settings(
+        runs=args.runs or (5 if args.quick else 20),
+        warmup=1 if args.quick else 3,
+        batch_runs=1 if args.quick else 3,
+        cases=args.cases or (5_000 if args.quick else FULL_CASES),
+        plans=200 if args.quick else FULL_PLANS,
+        work=work,
+        use_hyperfine=shutil.which("hyperfine") is not None and not args.no_hyperfine,
+    )
+    command = "python bench/run.py" + ("".join(f" {a}" for a in (argv or sys.argv[1:])))
+    results: list[Result] = []
+    load_before = os.getloadavg()[0]
+    try:
+        for name in args.only or list(BENCHMARKS):
+            title, target = TITLES[name]
+            print(f"## {name}: {title}", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            try:
+                result = BENCHMARKS[name](settings)
+            except Skip as skip:
+                result = Result(name, title, target, status="skipped", reason=str(skip))
+            except Exception as exc:  # a benchmark's bug must not hide the others' figures
+                result = Result(name, title, target, status="error", reason=repr(exc)[:300])
+            print(
+                f"   {result.status} {result.reason} ({time.perf_counter() - started:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            results.append(result)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    # A full run is `latest`; a quick, partial or resized one must not overwrite its figures.
+    partial = args.quick or args.only or args.runs or args.cases
+    text = write_outputs(
+        results, settings, command, load_before, "partial" if partial else "latest"
+    )
+    print(text)
+    if args.profile_imports:
+        print(profile_imports(["band", "62", "--json"]))
+    return 1 if any(r.status in ("FAIL", "error") for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
