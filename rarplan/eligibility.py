@@ -89,6 +89,8 @@ def judge_all(
         found = memo.get(key)
         if found is None:
             found = judge(compiled, facts, checks)
+            # Equal judgements become one object, so what is built from them can be shared.
+            found = _INTERNED.setdefault(found, found) if len(_INTERNED) < MEMO_LIMIT else found
             if len(memo) < MEMO_LIMIT:
                 memo[key] = found
         out.append(found)
@@ -96,6 +98,7 @@ def judge_all(
 
 
 MEMO_LIMIT = 2_000  # per entry: bounds memory in a long batch
+_INTERNED: dict[Judgement, Judgement] = {}
 Memo = tuple[
     CompiledEntry, Callable[[Mapping[str, Any]], Any], tuple[str, ...], dict[Any, Judgement]
 ]

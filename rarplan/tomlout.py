@@ -58,11 +58,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
+        return _float(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -86,30 +82,53 @@ def _is_table(value: Any) -> bool:
     return type(value) is dict or isinstance(value, BaseModel)
 
 
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
+# The common scalar types, by exact type: one dictionary look-up instead of a chain of checks.
+_FAST: dict[type, Any] = {
+    str: _string,
+    bool: lambda v: "true" if v else "false",
+    int: str,
+    float: _float,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
+
+
 def _table(out: list[str], value: Any, path: str, fragments: Fragments) -> None:
     tables = []
     arrays = []
+    append = out.append
     for k, v in _fields(value).items():
         if v is None:
             continue
-        if _is_table(v):
+        fast = _FAST.get(type(v))
+        if fast is not None:
+            append(f"{_key(k)} = {fast(v)}\n")
+        elif _is_table(v):
             tables.append((k, v))
         elif type(v) is list and v and _is_table(v[0]):
             arrays.append((k, v))
         else:
-            out.append(f"{_key(k)} = {_scalar(v)}\n")
+            append(f"{_key(k)} = {_scalar(v)}\n")
     for k, v in tables:
         name = f"{path}.{_key(k)}" if path else _key(k)
-        out.append(f"\n[{name}]\n")
+        append(f"\n[{name}]\n")
         _table(out, v, name, fragments)
     for k, v in arrays:
         name = f"{path}.{_key(k)}" if path else _key(k)
         header = f"\n[[{name}]]\n"
         for element in v:
-            out.append(header)
+            append(header)
             cached = fragments.get(id(element))
             if cached is not None:
-                out.append(cached)
+                append(cached)
             else:
                 _table(out, element, name, fragments)
 

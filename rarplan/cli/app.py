@@ -19,7 +19,8 @@ def _load(target: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
-def build() -> typer.Typer:
+def build(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with just `only` (faster start for one command)."""
     app = typer.Typer(
         name="rarplan",
         help=SUMMARY,
@@ -29,7 +30,15 @@ def build() -> typer.Typer:
         rich_markup_mode=None,
     )
     for name, target, summary in COMMANDS:
-        app.command(name, short_help=summary)(guard(_load(target)))
+        if only is None or name == only:
+            app.command(name, short_help=summary)(guard(_load(target)))
+    if only is not None and any(name == only for name, _, _ in COMMANDS):
+
+        @app.callback()
+        def _group() -> None:
+            """Keep `rarplan COMMAND` a group of one, parsed as in the full app."""
+
+        return app
     for name, target, summary in GROUPS:
         group = _load(target)
         for command in group.registered_commands:
@@ -38,5 +47,8 @@ def build() -> typer.Typer:
     return app
 
 
-def get_command() -> Any:
-    return typer.main.get_command(build())
+def get_command(args: list[str] | None = None) -> Any:
+    """The click command for `args`: a one-command app when the first word is a command."""
+    first = args[0] if args else None
+    known = {name for name, _, _ in COMMANDS}
+    return typer.main.get_command(build(first if first in known else None))

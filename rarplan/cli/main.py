@@ -65,7 +65,7 @@ def _run_app(args: list[str]) -> int:
     from rarplan.cli.app import get_command
     from rarplan.cli.output import report_interrupt, report_usage
 
-    command = get_command()
+    command = get_command(args)
     try:
         result = command.main(args=args, prog_name="rarplan", standalone_mode=False)
     except (KeyboardInterrupt, EOFError):

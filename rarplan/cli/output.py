@@ -6,10 +6,7 @@ import functools
 import json
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -162,6 +159,10 @@ def report_interrupt(json_mode: bool) -> int:
 
 def report_internal(exc: BaseException, json_mode: bool) -> int:
     """One line asking for a bug report; the traceback goes to a private file, never stdout."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rarplan"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
