@@ -160,7 +160,8 @@ def assess(
                     + "; ".join(judgements[entry_id].reasons)
                 )
     elif propose_rar:
-        ids, unmet = propose(catalogue, judgements, rar_needs, case.sentence.setting)
+        budget = case.sentence.rar_max_days if case.sentence.stage == "sentenced" else None
+        ids, unmet = propose(catalogue, judgements, rar_needs, case.sentence.setting, budget)
         for need, reason in case.plan.unmet_needs.items():
             unmet = [u for u in unmet if u.need != need] + [UnmetNeed(need=need, reason=reason)]
     else:

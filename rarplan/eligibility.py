@@ -7,6 +7,7 @@ reported beside it and drives the selection, not the status.
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,14 @@ from typing import Any
 from rarplan.case import Case
 from rarplan.catalogue import Catalogue, CompiledEntry
 from rarplan.facts import FACTS, case_facts
-from rarplan.rules import Criterion, check_keys, facts_read, questions, unknown_facts
+from rarplan.rules import (
+    Condition,
+    Criterion,
+    check_keys,
+    facts_read,
+    questions,
+    unknown_facts,
+)
 
 
 @dataclass(frozen=True)
@@ -113,19 +121,63 @@ def _memos(catalogue: Catalogue) -> list[Memo]:
             criteria = [c for c, _ in compiled.eligibility + compiled.not_suitable]
             fact_names = tuple(dict.fromkeys(f for c in criteria for f in facts_read(c)))
             check_names = tuple(dict.fromkeys(k for c in criteria for k, _ in check_keys(c)))
-            reader = _reader(fact_names)
+            reader = _reader(fact_names, _thresholds(criteria))
             rows.append((compiled, reader, check_names, {}))
         held = (catalogue, rows)
         _MEMOS[id(catalogue)] = held
     return held[1]
 
 
-def _reader(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
-    """A fast function from the facts to the values of `names` (a hashable key)."""
+def _thresholds(conditions: list[Criterion]) -> dict[str, tuple[float, ...]]:
+    """Per numeric fact, every constant the conditions compare it with."""
+    found: dict[str, set[float]] = {}
+
+    def walk(cond: Condition) -> None:
+        if cond.fact is not None and FACTS[cond.fact].kind == "number":
+            bucket = found.setdefault(cond.fact, set())
+            for op in ("eq", "ne", "gt", "ge", "lt", "le"):
+                value = getattr(cond, op)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    bucket.add(float(value))
+            for values in (cond.in_ or [], cond.not_in or []):
+                bucket.update(float(v) for v in values if isinstance(v, int | float))
+        for sub in cond.all or cond.any or []:
+            walk(sub)
+
+    for criterion in conditions:
+        walk(criterion)
+    return {name: tuple(sorted(values)) for name, values in found.items()}
+
+
+def _interval(points: tuple[float, ...]) -> Callable[[Any], Any]:
+    """A number's place among `points`: rules comparing it with those points alone cannot
+    tell apart two numbers in the same place, so it can stand for the number in a memo key."""
+
+    def place(value: Any) -> Any:
+        if value is None:
+            return None
+        at = bisect.bisect_left(points, value)
+        return at * 2 + (at < len(points) and points[at] == value)
+
+    return place
+
+
+def _reader(
+    names: tuple[str, ...], thresholds: Mapping[str, tuple[float, ...]]
+) -> Callable[[Mapping[str, Any]], Any]:
+    """A fast function from the facts to a hashable key of what the rules can tell apart."""
     if not names:
         return lambda facts: ()
-    getter = operator.itemgetter(*names)
-    return lambda facts: getter(facts)
+    numeric = {n: _interval(thresholds[n]) for n in names if thresholds.get(n)}
+    if not numeric:
+        getter = operator.itemgetter(*names)
+        return lambda facts: getter(facts)
+    parts = [(n, numeric.get(n)) for n in names]
+
+    def key(facts: Mapping[str, Any]) -> Any:
+        return tuple(f(facts[n]) if f is not None else facts[n] for n, f in parts)
+
+    return key
 
 
 def judge_one(

@@ -43,6 +43,16 @@ def rar_day_cost(entry: Intervention, appointments: int | None = None) -> int:
     return 0
 
 
+MIN_MODULAR_HOURS = 2  # an assessment and one session of a "maximum of six hours" service
+
+
+def smallest_cost(entry: Intervention) -> int:
+    """The fewest RAR days an intervention can take (modular services trimmed to two hours)."""
+    if entry.counts_towards_rar and entry.duration.max_hours and not entry.duration.sessions:
+        return min(MIN_MODULAR_HOURS, int(entry.duration.max_hours))
+    return rar_day_cost(entry)
+
+
 def _suits_setting(entry: Intervention, setting: str) -> bool:
     return entry.setting in ("either", setting)
 
@@ -59,29 +69,68 @@ def _rank(entry: Intervention, need: str) -> tuple[int, int, int, int]:
     )
 
 
-def propose(
-    catalogue: Catalogue,
-    judgements: Mapping[str, Judgement],
-    rar_needs: Sequence[str],
-    setting: str,
-) -> tuple[list[str], list[UnmetNeed]]:
-    """One eligible intervention per RAR need, most specific first; unmet needs with reasons."""
-    chosen: list[str] = []
-    unmet: list[UnmetNeed] = []
-    for need in rar_needs:
-        if any(need in catalogue.entries[i].needs for i in chosen):
-            continue
-        candidates = [
+_CANDIDATES: dict[tuple[int, str, str], tuple[Catalogue, list[Intervention]]] = {}
+
+
+def _candidates(catalogue: Catalogue, need: str, setting: str) -> list[Intervention]:
+    """The entries that may be proposed for a need, best first (fixed for a catalogue)."""
+    key = (id(catalogue), need, setting)
+    held = _CANDIDATES.get(key)
+    if held is None or held[0] is not catalogue:
+        entries = [
             e
             for e in catalogue
             if need in e.needs
             and not e.accredited
             and e.id != TOOLKIT
             and _suits_setting(e, setting)
+            # a service whose volume is negotiated case by case is the officer's choice
+            and not (e.counts_towards_rar and rar_day_cost(e) == 0)
         ]
+        held = (catalogue, sorted(entries, key=lambda e: _rank(e, need)))
+        _CANDIDATES[key] = held
+    return held[1]
+
+
+def propose(
+    catalogue: Catalogue,
+    judgements: Mapping[str, Judgement],
+    rar_needs: Sequence[str],
+    setting: str,
+    budget: int | None = None,
+) -> tuple[list[str], list[UnmetNeed]]:
+    """One eligible intervention per RAR need, most specific first; unmet needs with reasons.
+
+    With a `budget` (the court's maximum RAR days, once sentenced), an intervention is chosen
+    only if it fits the days left at its smallest (modular services trimmed to two hours);
+    a need nothing fits is recorded as unmet, with that reason, for the officer to decide.
+    """
+    chosen: list[str] = []
+    unmet: list[UnmetNeed] = []
+    left = budget
+    for need in rar_needs:
+        if any(need in catalogue.entries[i].needs for i in chosen):
+            continue
+        candidates = _candidates(catalogue, need, setting)
         eligible = [e for e in candidates if judgements[e.id].status == "eligible"]
+        fitting = [e for e in eligible if left is None or smallest_cost(e) <= left]
+        if fitting:
+            chosen.append(fitting[0].id)
+            if left is not None:
+                left -= smallest_cost(fitting[0])
+            continue
         if eligible:
-            chosen.append(min(eligible, key=lambda e: _rank(e, need)).id)
+            unmet.append(
+                UnmetNeed(
+                    need=need,
+                    reason=(
+                        f"The eligible interventions for {NEED_LABELS[need].lower()} "
+                        f"({', '.join(e.id for e in eligible[:3])}) do not fit the {left} "
+                        f"RAR day(s) left of the court's {budget}; choose one in [plan] "
+                        "interventions if another need matters less (guidance sections 4 and 6)."
+                    ),
+                )
+            )
             continue
         to_check = [e.id for e in candidates if judgements[e.id].status == "check"]
         reason = f"No eligible intervention in the catalogue for {NEED_LABELS[need].lower()}"
@@ -185,7 +234,7 @@ def fit_to_days(
         and catalogue.entries[s.id].counts_towards_rar
     ]
     while cost > limit:
-        candidates = [s for s in trimmable if (s.appointments or 0) > 2]
+        candidates = [s for s in trimmable if (s.appointments or 0) > MIN_MODULAR_HOURS]
         if not candidates:
             break
         biggest = max(candidates, key=lambda s: s.appointments or 0)

@@ -405,3 +405,26 @@ def test_ogrs3_inputs_give_an_estimate_marked_as_such(catalogue):
     assert plan.assessment.band == "none"
     assert any("estimated" in w and "OASys" in w for w in plan.assessment.warnings)
     assert "(estimated)" in plan.assessment.rationale
+
+
+def test_the_proposal_fits_the_courts_days_or_says_which_need_does_not(catalogue):
+    """Guidance section 4: never more RAR days than the court ordered; section 6: a need with
+    no suitable activity is recorded with the reason. Court maximum 5 days, three needs."""
+    sentence = {
+        "stage": "sentenced",
+        "start_date": date(2027, 1, 11),
+        "length_months": 12,
+        "rar_max_days": 5,
+    }
+    plan = run(
+        catalogue,
+        sentence=sentence,
+        needs={
+            "accommodation": True,
+            "finance_benefits_debt": True,
+            "education_training_employment": True,
+        },
+    )
+    assert sum(s.rar_days_estimate for s in plan.selected) <= 5
+    reasons = " ".join(u.reason for u in plan.unmet_needs)
+    assert "do not fit the" in reasons and "court's 5" in reasons

@@ -74,7 +74,18 @@ COMMANDS: list[tuple[str, Any]] = [
     ("complete", lambda f, t: ["complete", str(f), "--no-input", "--out", str(t / "r.toml")]),
     ("verify", lambda f, t: ["verify", str(f), str(_plan_file(t))]),
     ("render", lambda f, t: ["render", str(f), "--format", "md"]),
+    ("status", lambda f, t: ["status", str(_caseload(f, t)), "--json"]),
 ]
+
+
+def _caseload(fuzzed: Path, tmp: Path) -> Path:
+    """A caseload folder holding the fuzzed file as a plan beside a good one."""
+    folder = tmp / "caseload"
+    folder.mkdir(exist_ok=True)
+    _plan_file(folder)
+    if fuzzed.is_file():
+        (folder / "Y999999.plan.toml").write_bytes(fuzzed.read_bytes())
+    return folder
 
 
 def invoke(argv: list[str]) -> tuple[int, str, str]:
