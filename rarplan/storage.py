@@ -15,10 +15,10 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import sys
-import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
@@ -146,21 +146,22 @@ def atomic_write(
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInput(f"{folder}: folder does not exist")
+    folder = target.parent
     if target.is_dir():
         raise InvalidInput(f"{target}: is a folder")
     if not overwrite and target.exists():
         raise WouldOverwrite(f"{target}: already exists", hint="use --force to replace it")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _temporary(folder, target.name)
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
+        try:
+            os.fchmod(fd, 0o600)  # the mode given at creation is cut by the umask
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         if overwrite:
             if keep:
                 keep_previous(target, durable)
@@ -180,6 +181,26 @@ def atomic_write(
             os.unlink(tmp)
         raise
     return target
+
+
+_counter = itertools.count()
+
+
+def _temporary(folder: Path, name: str) -> tuple[int, str]:
+    """A new temporary file beside the target, created exclusively, owner-only."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_counter)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise InvalidInput(f"{folder}: folder does not exist") from None
+        except NotADirectoryError:
+            raise InvalidInput(f"{folder}: not a folder") from None
+        except PermissionError:
+            raise InvalidInput(f"{folder}: permission denied") from None
+    raise InvalidInput(f"{folder}: cannot create a temporary file")
 
 
 @contextlib.contextmanager

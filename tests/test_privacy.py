@@ -36,11 +36,31 @@ def test_name_and_date_of_birth_never_leak(tmp_path: Path):
         ("assess", "case.toml", "--json", "--no-plan"),
         ("assess", "case.toml"),  # refused: the plan exists (exit 5)
         ("schedule", "X100001.plan.toml", "--ics", "X100001.ics"),
-        ("attend", "X100001.plan.toml", "--attendance", str(REPO / "examples" / "attendance.csv"),
-         "--today", "2027-03-02"),
-        ("complete", "X100001.plan.toml", "--outcomes", str(REPO / "examples" / "outcomes.toml"),
-         "--today", "2027-03-02", "--no-input", "--confirmed-by", "RO 1", "--rationale", "r",
-         "--progress", "p", "--outcome", "o"),
+        (
+            "attend",
+            "X100001.plan.toml",
+            "--attendance",
+            str(REPO / "examples" / "attendance.csv"),
+            "--today",
+            "2027-03-02",
+        ),
+        (
+            "complete",
+            "X100001.plan.toml",
+            "--outcomes",
+            str(REPO / "examples" / "outcomes.toml"),
+            "--today",
+            "2027-03-02",
+            "--no-input",
+            "--confirmed-by",
+            "RO 1",
+            "--rationale",
+            "r",
+            "--progress",
+            "p",
+            "--outcome",
+            "o",
+        ),
         ("verify", "X100001.completion.toml", "X100001.plan.toml"),
         ("status", ".", "--today", "2027-03-02"),
         ("render", "X100001.plan.toml", "--for", "person", "--out", "person.html"),
@@ -68,8 +88,9 @@ def test_name_and_date_of_birth_never_leak(tmp_path: Path):
 
 def test_with_names_puts_the_name_in_exports_when_asked(tmp_path: Path):
     case = (REPO / "examples" / "cases" / "X100001.toml").read_text()
-    (tmp_path / "case.toml").write_text(case.replace('crn = "X100001"',
-                                                     f'crn = "X100001"\nname = "{NAME}"'))
+    (tmp_path / "case.toml").write_text(
+        case.replace('crn = "X100001"', f'crn = "X100001"\nname = "{NAME}"')
+    )
     os.chdir(tmp_path)
     assert run("assess", "case.toml")[0].exit_code == 0
     assert run("schedule", "X100001.plan.toml", "--ics", "a.ics", "--with-names")[0].exit_code == 0
