@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,14 @@ from pydantic import ValidationError
 
 from rarplan.case import Case
 from rarplan.errors import InvalidInput
-from rarplan.storage import decode, load_document, parse_document, read_bytes
+from rarplan.storage import (
+    decode,
+    load_document,
+    open_text,
+    parse_document,
+    read_bytes,
+    reading,
+)
 from rarplan.validation import format_errors
 
 
@@ -80,47 +86,19 @@ def _csv_row(row: dict[str, str], name: str) -> dict[str, Any]:
     return out
 
 
-def iter_batch(source: str | Path) -> Iterator[tuple[int, dict[str, Any] | InvalidInput]]:
-    """(line or row number, raw case or the error for that line), streaming."""
+def iter_csv(source: str | Path) -> Iterator[tuple[int, dict[str, Any] | InvalidInput]]:
+    """(row number, raw case or the error for that row) from a CSV batch, streaming.
+
+    Columns are named `section.key` (e.g. `scores.ogrs`); JSONL batches are read line by line
+    by `rarplan assess --batch` itself.
+    """
     name = "<stdin>" if str(source) == "-" else str(source)
-    is_csv = name.lower().endswith(".csv")
-    if str(source) == "-":
-        import sys
-
-        stream: io.TextIOBase | Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
-    else:
-        try:
-            stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
-        except FileNotFoundError:
-            raise InvalidInput(f"{name}: file not found") from None
-        except IsADirectoryError:
-            raise InvalidInput(f"{name}: is a folder, not a file") from None
-        except OSError as exc:
-            raise InvalidInput(f"{name}: cannot read: {exc.strerror}") from None
-    with stream:
-        try:
-            if is_csv:
-                reader = csv.DictReader(stream)
-                for n, row in enumerate(reader, start=2):
-                    try:
-                        yield n, _csv_row(row, f"{name}: row {n}")
-                    except InvalidInput as err:
-                        yield n, err
-                return
-            for n, line in enumerate(stream, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    raw = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield n, InvalidInput(f"{name}: line {n}: not valid JSON: {exc.msg}")
-                    continue
-                if not isinstance(raw, dict):
-                    yield n, InvalidInput(f"{name}: line {n}: expected a JSON object")
-                    continue
-                yield n, raw
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{name}: not UTF-8 text") from None
+    with open_text(source) as stream, reading(name):
+        for n, row in enumerate(csv.DictReader(stream), start=2):
+            try:
+                yield n, _csv_row(row, f"{name}: row {n}")
+            except InvalidInput as err:
+                yield n, err
 
 
-__all__ = ["case_from_dict", "decode", "iter_batch", "load_case", "parse_document", "read_bytes"]
+__all__ = ["case_from_dict", "decode", "iter_csv", "load_case", "parse_document", "read_bytes"]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rarplan.errors import InvalidInput
 from rarplan.needs import NEED_AREAS, NeedArea
 from rarplan.rules import Compiled, Criterion, compile_condition
+from rarplan.storage import decode, read_bytes, reading
 from rarplan.validation import format_errors
 
 CATALOGUE_ENV = "RARPLAN_CATALOGUE"
@@ -236,20 +237,12 @@ _CACHE: dict[tuple[str, float], Catalogue] = {}
 def load(path: Path | str | None = None) -> Catalogue:
     """Load and check a catalogue file (cached per path and modification time)."""
     p = Path(path) if path is not None else resolve_path(None)
-    try:
-        stamp = p.stat().st_mtime
-        key = (str(p), stamp)
-        if key in _CACHE:
-            return _CACHE[key]
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"{p}: catalogue file not found") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{p}: is a folder, not a catalogue file") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{p}: not UTF-8 text") from None
-    except OSError as exc:
-        raise InvalidInput(f"{p}: cannot read: {exc.strerror}") from None
+    with reading(str(p), "catalogue file"):
+        key = (str(p), p.stat().st_mtime)
+    if key in _CACHE:
+        return _CACHE[key]
+    data, _ = read_bytes(p, "catalogue file")
+    text = decode(data, p.name)
     catalogue = parse(text, p.name)
     _CACHE[key] = catalogue
     return catalogue

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -24,7 +25,7 @@ import tomllib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rarplan.errors import FileLocked, InvalidInput, WouldOverwrite
 
@@ -33,28 +34,43 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 LOCK_TIMEOUT_ENV = "RARPLAN_LOCK_TIMEOUT"
 
 
-def read_bytes(source: str | Path) -> tuple[bytes, str]:
+@contextlib.contextmanager
+def reading(name: str, kind: str = "file") -> Iterator[None]:
+    """Turn the ways opening a file fails into one clear `InvalidInput` line."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InvalidInput(f"{name}: {kind} not found") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{name}: is a folder, not a {kind}") from None
+    except PermissionError:
+        raise InvalidInput(f"{name}: permission denied") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{name}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InvalidInput(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_bytes(source: str | Path, kind: str = "file") -> tuple[bytes, str]:
     """The bytes of a file, or of stdin for '-', with the name to use in messages."""
     if str(source) == "-":
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         name = "<stdin>"
     else:
-        path = Path(source)
         name = str(source)
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(MAX_INPUT_BYTES + 1)
-        except FileNotFoundError:
-            raise InvalidInput(f"{name}: file not found") from None
-        except IsADirectoryError:
-            raise InvalidInput(f"{name}: is a folder, not a file") from None
-        except PermissionError:
-            raise InvalidInput(f"{name}: permission denied") from None
-        except OSError as exc:
-            raise InvalidInput(f"{name}: cannot read: {exc.strerror or exc}") from None
+        with reading(name, kind), Path(source).open("rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
         raise InvalidInput(f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     return data, name
+
+
+def open_text(source: str | Path) -> IO[str]:
+    """A text stream on a file (UTF-8, BOM allowed), or on stdin for '-'."""
+    if str(source) == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    with reading(str(source)):
+        return open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
 
 
 def decode(data: bytes, name: str) -> str:

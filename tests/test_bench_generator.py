@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from rarplan.case import Case
-from rarplan.caseio import iter_batch
+from rarplan.caseio import iter_csv
 from rarplan.ogrs import estimate
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
@@ -105,7 +105,7 @@ def test_csv_reads_back_as_the_same_cases(tmp_path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         gen.write_csv(gen.generate(300), out)
     from_csv = []
-    for _, raw in iter_batch(path):
+    for _, raw in iter_csv(path):
         assert isinstance(raw, dict), raw
         from_csv.append(Case.model_validate(raw))
     from_jsonl = [Case.model_validate_json(line) for line in jsonl(300).splitlines()]

@@ -18,6 +18,7 @@ from typing import Any
 
 from rarplan.catalogue import Catalogue
 from rarplan.errors import ExitCode, InvalidInput, RarplanError
+from rarplan.storage import open_text
 
 CHUNK = 400
 IN_FLIGHT = 6  # chunks queued at once: bounds memory
@@ -50,7 +51,7 @@ def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, 
     from rarplan.caseio import case_from_dict
     from rarplan.planfile import default_plan_name, save_plan
 
-    where = f"{s.name}: line {n}"
+    where = f"{s.name}: {'row' if s.name.lower().endswith('.csv') else 'line'} {n}"
     crn: Any = None
     try:
         if isinstance(raw, str):
@@ -108,18 +109,13 @@ def _chunk(items: list[tuple[int, Any]]) -> list[tuple[str, str, int]]:
 
 def _rows(source: str) -> Any:
     """(number, raw) pairs: JSONL lines stay text (parsed in the worker), CSV rows as dicts."""
-    from rarplan.caseio import iter_batch
+    from rarplan.caseio import iter_csv
 
     if source.lower().endswith(".csv"):
-        for n, raw in iter_batch(source):
+        for n, raw in iter_csv(source):
             yield n, ((n, raw.message) if isinstance(raw, InvalidInput) else raw)
         return
-    if source == "-":
-        import io
-
-        stream: Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
-    else:
-        stream = _open(source)
+    stream = open_text(source)
     n = 0
     with stream:
         try:
@@ -129,17 +125,6 @@ def _rows(source: str) -> Any:
         except UnicodeDecodeError:
             # the stream cannot be trusted past a decoding error: report it and stop
             yield n + 1, (n + 1, f"{source}: line {n + 1}: not UTF-8 text; stopped reading")
-
-
-def _open(source: str) -> Any:
-    try:
-        return open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    except FileNotFoundError:
-        raise InvalidInput(f"{source}: file not found") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{source}: is a folder, not a file") from None
-    except OSError as exc:
-        raise InvalidInput(f"{source}: cannot read: {exc.strerror}") from None
 
 
 def _workers(source: str) -> int:
