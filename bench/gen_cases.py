@@ -22,21 +22,12 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, TextIO
 
+from rarplan.needs import NEED_AREAS
+
 DEFAULT_SEED = 2027
 FIRST_START = date(2027, 1, 4)
 
-NEEDS = (
-    "accommodation",
-    "education_training_employment",
-    "relationships",
-    "lifestyle_associates",
-    "alcohol_misuse",
-    "emotional_management",
-    "attitudes_thinking_behaviour",
-    "finance_benefits_debt",
-    "drug_misuse",
-    "physical_health",
-)
+NEEDS = NEED_AREAS  # the ten need-area ids of the case file
 # (index offence, weight, OGRS3 offence category for [ogrs3] cases)
 OFFENCES = (
     ("violence", 22, "violence"),

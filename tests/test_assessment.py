@@ -15,21 +15,10 @@ from rarplan.assessment import assess, result_dict
 from rarplan.case import Case
 from rarplan.errors import InvalidInput, RefusedByRules
 
-BENIGN = {
-    "alcohol_dependent": False,
-    "misuses_illegal_drugs": False,
-    "treatable_mental_health_condition": False,
-    "unstable_mental_health": False,
-    "chronic_substance_misuse": False,
-    "speaks_english": True,
-    "works_shifts": False,
-    "gypsy_traveller": False,
-    "group_unsuitable": False,
-    "on_substance_programme": False,
-    "jsa_over_six_months": False,
-    "on_esa": False,
-    "immigration_or_deportation": False,
-}
+from .test_catalogue_entries import BENIGN as CARD_CASE
+
+# every circumstance at its harmless value, shared with the catalogue-entry tests
+BENIGN = dict(CARD_CASE["circumstances"])
 
 
 @pytest.fixture(scope="module")
