@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from rarplan.needs import NEED_AREAS
+from rarplan.ogrs import FIELDS as OGRS3_FIELDS
 
 DEFAULT_SEED = 2027
 FIRST_START = date(2027, 1, 4)
@@ -257,14 +258,7 @@ def flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-OGRS3_KEYS = (
-    "sex",
-    "age_at_conviction",
-    "age_at_follow_up",
-    "sanctions",
-    "age_at_first_sanction",
-    "offence",
-)
+OGRS3_KEYS = OGRS3_FIELDS  # the [ogrs3] input names
 
 
 def _cell(value: Any) -> str:

@@ -10,7 +10,6 @@ the OGRS table, below 25%, sexual offending, the pre-sentence proposal), section
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rarplan import tomlout
@@ -51,16 +50,6 @@ SEXUAL_FACTORS = {
 }
 # A "large mismatch" between the needs counted and the band's average (section 3).
 NEEDS_MISMATCH = 2.0
-
-
-@dataclass
-class Outcome:
-    """Everything assess concluded, before it becomes a plan."""
-
-    assessment: Assessment
-    selected_ids: list[str]
-    plan: Plan | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def ogrs_of(case: Case, source: str) -> tuple[float, bool]:

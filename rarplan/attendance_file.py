@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rarplan.errors import InvalidInput
 from rarplan.plan import AttendanceOutcome
 from rarplan.validation import format_errors
+from rarplan.validation import problems_error as _error
 
 OUTCOMES: tuple[AttendanceOutcome, ...] = (
     "attended",
@@ -116,11 +117,6 @@ def read_attendance(source: str | Path) -> tuple[list[Entry], str]:
 
     data, name = read_bytes(source)
     return parse_attendance(decode(data, name), name), name
-
-
-def _error(problems: list[str], hint: str = "") -> InvalidInput:
-    first = problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}"
-    return InvalidInput(first, hint=hint, problems=problems)
 
 
 def _parse_toml(text: str, name: str) -> list[Entry]:

@@ -13,11 +13,8 @@ from pydantic import ValidationError
 from rarplan.case import Case
 from rarplan.errors import InvalidInput
 from rarplan.storage import (
-    decode,
     load_document,
     open_text,
-    parse_document,
-    read_bytes,
     reading,
 )
 from rarplan.validation import format_errors
@@ -99,6 +96,3 @@ def iter_csv(source: str | Path) -> Iterator[tuple[int, dict[str, Any] | Invalid
                 yield n, _csv_row(row, f"{name}: row {n}")
             except InvalidInput as err:
                 yield n, err
-
-
-__all__ = ["case_from_dict", "decode", "iter_csv", "load_case", "parse_document", "read_bytes"]

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rarplan.errors import InvalidInput
-from rarplan.needs import NEED_AREAS, NeedArea
+from rarplan.needs import NeedArea
 from rarplan.rules import Compiled, Criterion, compile_condition
 from rarplan.storage import decode, read_bytes, reading
 from rarplan.validation import format_errors
@@ -246,13 +246,3 @@ def load(path: Path | str | None = None) -> Catalogue:
     catalogue = parse(text, p.name)
     _CACHE[key] = catalogue
     return catalogue
-
-
-__all__ = [
-    "NEED_AREAS",
-    "Catalogue",
-    "CatalogueFile",
-    "Intervention",
-    "load",
-    "resolve_path",
-]

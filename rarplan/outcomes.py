@@ -10,9 +10,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rarplan.errors import InvalidInput
 from rarplan.plan import OutcomeResult, OutcomeReview, Plan
 from rarplan.validation import format_errors
+from rarplan.validation import problems_error as _error
 
 RESULTS: tuple[OutcomeResult, ...] = ("achieved", "partly_achieved", "not_achieved")
 
@@ -72,11 +72,6 @@ def read_outcomes(source: str | Path) -> tuple[list[OutcomeEntry], str]:
     except ValidationError as exc:
         raise _error(format_errors(exc, name, raw, model=OutcomesFile)) from None
     return [OutcomeEntry(f"outcome[{i}]", row) for i, row in enumerate(parsed.outcome)], name
-
-
-def _error(problems: list[str], hint: str = "") -> InvalidInput:
-    first = problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}"
-    return InvalidInput(first, hint=hint, problems=problems)
 
 
 def desired_outcomes(plan: Plan) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from rarplan.errors import InvalidInput
 
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 _ENCODE_STR = json.JSONEncoder(ensure_ascii=False).encode
 
 # id(object) -> its encoded array-of-tables body, for objects shared between documents.
@@ -35,7 +35,7 @@ def _key(key: str) -> str:
     known = _BARE_KEYS.get(key)
     if known is not None:
         return known
-    text = key if _BARE.match(key) else _string(key)
+    text = key if _BARE.fullmatch(key) else _string(key)
     if len(_BARE_KEYS) < 1000:
         _BARE_KEYS[key] = text
     return text

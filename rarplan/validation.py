@@ -10,6 +10,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from rarplan.errors import InvalidInput
+
 
 def _model_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     """The model class that holds the last key of `loc`, for listing allowed keys."""
@@ -47,7 +49,7 @@ def _strip(annotation: Any) -> Any:
     return annotation
 
 
-_SIMPLE_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
 
 _REWRITES = (
     (re.compile(r"^Input should be greater than or equal to (.+)$"), r"must be ≥ \1"),
@@ -86,7 +88,7 @@ def key_path(loc: tuple[int | str, ...]) -> str:
             continue
         else:
             text = str(part)
-            if not _SIMPLE_KEY.match(text):
+            if not _SIMPLE_KEY.fullmatch(text):
                 text = json.dumps(text)  # quoted, with control characters escaped
             out += ("." if out else "") + text
     return out
@@ -121,3 +123,9 @@ def format_errors(
         if line not in lines:
             lines.append(line)
     return lines
+
+
+def problems_error(problems: list[str], hint: str = "") -> InvalidInput:
+    """Several `file: where: what` lines as one error: the first as the message."""
+    first = problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}"
+    return InvalidInput(first, hint=hint, problems=problems)

@@ -26,6 +26,16 @@ def catalogue() -> cat.Catalogue:
     return cat.load()
 
 
+def sentenced(rar_max_days: int) -> dict[str, Any]:
+    """A community order from 11 January 2027 for 12 months with the court's RAR maximum."""
+    return {
+        "stage": "sentenced",
+        "start_date": date(2027, 1, 11),
+        "length_months": 12,
+        "rar_max_days": rar_max_days,
+    }
+
+
 def make(**sections: Any) -> Case:
     data: dict[str, Any] = {
         "crn": "X123456",
@@ -196,24 +206,14 @@ def test_proposed_days_stay_within_the_guideline(catalogue, ogrs):
 
 def test_sentenced_never_above_the_courts_maximum(catalogue):
     """Section 4: 'the number of RAR days cannot exceed that proposed by the court'."""
-    sentence = {
-        "stage": "sentenced",
-        "start_date": date(2027, 1, 11),
-        "length_months": 12,
-        "rar_max_days": 10,
-    }
+    sentence = sentenced(10)
     a = run(catalogue, sentence=sentence).assessment
     assert a.proposed_days == 10
     assert any("below the guideline" in w for w in a.warnings)
 
 
 def test_officer_cannot_plan_more_days_than_the_court_ordered(catalogue):
-    sentence = {
-        "stage": "sentenced",
-        "start_date": date(2027, 1, 11),
-        "length_months": 12,
-        "rar_max_days": 20,
-    }
+    sentence = sentenced(20)
     with pytest.raises(RefusedByRules, match="court's maximum of 20"):
         run(catalogue, sentence=sentence, plan={"proposed_days": 21})
 
@@ -225,16 +225,8 @@ def test_pre_sentence_writes_the_proposal_paragraph(catalogue):
         f"I propose a Rehabilitation Activity Requirement of up to {a.proposed_days} RAR days"
     )
     assert "accommodation" in a.psr_proposal and "finance, benefits and debt" in a.psr_proposal
-    sentenced = run(
-        catalogue,
-        sentence={
-            "stage": "sentenced",
-            "start_date": date(2027, 1, 11),
-            "length_months": 12,
-            "rar_max_days": 20,
-        },
-    ).assessment
-    assert sentenced.psr_proposal == ""
+    after = run(catalogue, sentence=sentenced(20)).assessment
+    assert after.psr_proposal == ""
 
 
 def test_proposes_one_intervention_per_need_from_the_eligible_ones(catalogue):
@@ -348,12 +340,7 @@ def test_json_result_keys_are_the_contract(catalogue):
 def test_modular_hours_are_trimmed_to_fit_the_courts_days(catalogue):
     """Rate card: MSRP services are a 'Maximum of six hours'; guidance section 4: never more
     RAR days than the court ordered. Three six-hour services (18 days) fit into 10."""
-    sentence = {
-        "stage": "sentenced",
-        "start_date": date(2027, 1, 11),
-        "length_months": 12,
-        "rar_max_days": 10,
-    }
+    sentence = sentenced(10)
     plan = run(
         catalogue,
         sentence=sentence,
@@ -399,12 +386,7 @@ def test_ogrs3_inputs_give_an_estimate_marked_as_such(catalogue):
 def test_the_proposal_fits_the_courts_days_or_says_which_need_does_not(catalogue):
     """Guidance section 4: never more RAR days than the court ordered; section 6: a need with
     no suitable activity is recorded with the reason. Court maximum 5 days, three needs."""
-    sentence = {
-        "stage": "sentenced",
-        "start_date": date(2027, 1, 11),
-        "length_months": 12,
-        "rar_max_days": 5,
-    }
+    sentence = sentenced(5)
     plan = run(
         catalogue,
         sentence=sentence,

@@ -56,3 +56,10 @@ def test_plans_read_back_equal_and_match_tomli_w(name):
 def test_unpaired_surrogates_are_refused_cleanly():
     with pytest.raises(InvalidInput, match="surrogate"):
         tomlout.dumps({"note": "bad \ud800 text"})
+
+
+@pytest.mark.parametrize("doc", [{"0\n": False}, {"0\n": {}}, {"0\n": [{}]}, {"a": {"b\n": 1}}])
+def test_keys_ending_in_a_newline_are_quoted(doc):
+    """A key is bare only if the whole of it is letters, digits, '_' or '-' (found by the
+    round-trip property: '$' also matched before a final newline)."""
+    assert tomllib.loads(tomlout.dumps(doc)) == doc

@@ -93,7 +93,7 @@ def _assess_file(
     from rarplan.planfile import default_plan_name, save_plan
 
     case, name = load_case(case_file)
-    if interactive and case.sentence.stage:
+    if interactive:
         from rarplan.cli.wizard import answer_checks
 
         case = answer_checks(case, catalogue)

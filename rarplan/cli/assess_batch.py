@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rarplan.assessment import assess, result_json
+from rarplan.caseio import case_from_dict, iter_csv
 from rarplan.catalogue import Catalogue
+from rarplan.cli.output import info, one_line
 from rarplan.errors import ExitCode, InvalidInput, RarplanError
+from rarplan.planfile import default_plan_name, save_plan
 from rarplan.storage import open_text
 
 CHUNK = 400
@@ -47,9 +51,6 @@ _worker: tuple[Catalogue, Settings] | None = None
 
 def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, str, int]:
     """One case: (stdout text, stderr text, 0 or the error's exit code)."""
-    from rarplan.assessment import assess, result_json
-    from rarplan.caseio import case_from_dict
-    from rarplan.planfile import default_plan_name, save_plan
 
     where = f"{s.name}: {'row' if s.name.lower().endswith('.csv') else 'line'} {n}"
     crn: Any = None
@@ -82,8 +83,6 @@ def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, 
         chosen = ", ".join(x.id for x in plan.selected) or "-"
         return f"{plan.crn}\t{a.band}\t{days}\t{chosen}\n", "", 0
     except RarplanError as err:
-        from rarplan.cli.output import one_line
-
         if s.json_output:
             error = {"code": err.code, "message": one_line(err.message), "hint": err.hint}
             line = {
@@ -109,8 +108,6 @@ def _chunk(items: list[tuple[int, Any]]) -> list[tuple[str, str, int]]:
 
 def _rows(source: str) -> Any:
     """(number, raw) pairs: JSONL lines stay text (parsed in the worker), CSV rows as dicts."""
-    from rarplan.caseio import iter_csv
-
     if source.lower().endswith(".csv"):
         for n, raw in iter_csv(source):
             yield n, ((n, raw.message) if isinstance(raw, InvalidInput) else raw)
@@ -159,8 +156,6 @@ def run_batch(
     json_output: bool,
     no_plan: bool,
 ) -> int:
-    from rarplan.cli.output import info
-
     if out_dir is not None and not no_plan:
         if out_dir.exists() and not out_dir.is_dir():
             raise InvalidInput(f"{out_dir}: not a folder")
