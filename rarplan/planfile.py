@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,11 +65,10 @@ def dump_plan(plan: Plan) -> str:
 
 def save_plan(
     plan: Plan, path: str | Path, *, overwrite: bool = False, durable: bool = True
-) -> str:
-    """Write the plan atomically (0600); returns its SHA-256."""
-    text = dump_plan(plan).encode("utf-8")
-    atomic_write(path, text, overwrite=overwrite, durable=durable)
-    return hashlib.sha256(text).hexdigest()
+) -> None:
+    """Write the plan atomically (0600)."""
+    data = tomlout.dumpb(plan, tomlout.SHARED)
+    atomic_write(path, data, overwrite=overwrite, durable=durable)
 
 
 def default_plan_name(crn: str) -> str:

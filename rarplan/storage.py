@@ -1,7 +1,8 @@
 """Reading and writing rarplan's files safely.
 
-- Writes are atomic: a temporary file in the same folder, flushed, fsynced, then renamed, so a
-  crash leaves the old file or the new one, never half of one.
+- Writes are atomic: the data goes to a file with no name yet (or a temporary one) in the same
+  folder, is flushed and fsynced, then linked or renamed into place, so a crash leaves the old
+  file or the new one, never half of one.
 - Files are created readable by the owner only (0600), whatever the umask: they hold
   criminal-offence data about a person.
 - An existing file is never replaced without `force`; when it is, the old one is kept in
@@ -163,19 +164,14 @@ def atomic_write(
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = target.parent
-    if target.is_dir():
+    if overwrite and target.is_dir():
         raise InvalidInput(f"{target}: is a folder")
-    if not overwrite and target.exists():
-        raise WouldOverwrite(f"{target}: already exists", hint="use --force to replace it")
+    if not overwrite and _write_unnamed(folder, target, payload, durable):
+        return target
     fd, tmp = _temporary(folder, target.name)
     try:
         try:
-            os.fchmod(fd, 0o600)  # the mode given at creation is cut by the umask
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            if durable:
-                os.fsync(fd)
+            _fill(fd, payload, durable)
         finally:
             os.close(fd)
         if overwrite:
@@ -183,12 +179,7 @@ def atomic_write(
                 keep_previous(target, durable)
             os.replace(tmp, target)
         else:
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                raise WouldOverwrite(
-                    f"{target}: already exists", hint="use --force to replace it"
-                ) from None
+            _link_new(tmp, target)
             os.unlink(tmp)
         if durable:
             _fsync_dir(folder)
@@ -199,6 +190,60 @@ def atomic_write(
     return target
 
 
+def _fill(fd: int, payload: bytes, durable: bool) -> None:
+    os.fchmod(fd, 0o600)  # the mode given at creation is cut by the umask
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+    if durable:
+        os.fsync(fd)
+
+
+def _link_new(source: str, target: Path, **how: Any) -> None:
+    """Give the written file its name; refuse (exit 5) if the name is taken."""
+    try:
+        os.link(source, target, **how)
+    except FileExistsError:
+        if target.is_dir():
+            raise InvalidInput(f"{target}: is a folder") from None
+        raise WouldOverwrite(
+            f"{target}: already exists", hint="use --force to replace it"
+        ) from None
+
+
+# Linux can create a file with no name (O_TMPFILE) and link it in once written: a crash leaves
+# nothing behind, not even a temporary file, and it takes fewer steps than a named temporary.
+# Where the file system cannot, the named temporary below is used instead.
+_UNNAMED = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
+
+
+def _write_unnamed(folder: Path, target: Path, payload: bytes, durable: bool) -> bool:
+    """Write a new file through O_TMPFILE; False when this file system cannot do it."""
+    if not _UNNAMED[0]:
+        return False
+    try:
+        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return False  # unsupported here, or a folder problem the named way reports clearly
+    try:
+        _fill(fd, payload, durable)
+        # linkat(AT_SYMLINK_FOLLOW) on the /proc name needs no privilege; passing a dir fd
+        # (ignored for an absolute path) makes Python call linkat rather than link.
+        try:
+            _link_new(f"/proc/self/fd/{fd}", target, src_dir_fd=fd, follow_symlinks=True)
+        except OSError as exc:
+            if isinstance(exc, FileExistsError) or exc.errno not in _NO_UNNAMED:
+                raise
+            _UNNAMED[0] = False
+            return False
+    finally:
+        os.close(fd)
+    if durable:
+        _fsync_dir(folder)
+    return True
+
+
+_NO_UNNAMED = (errno.EXDEV, errno.ENOENT, errno.EPERM, errno.EOPNOTSUPP, errno.EINVAL)
 _counter = itertools.count()
 
 

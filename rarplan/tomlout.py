@@ -20,7 +20,10 @@ from pydantic import BaseModel
 from rarplan.errors import InvalidInput
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
-_ENCODE_STR = json.JSONEncoder(ensure_ascii=False).encode
+# JSON's escapes are all valid in a TOML basic string. DEL is the one character TOML wants
+# escaped that JSON leaves alone: it can only occur inside strings, so `dumps` and `fragment`
+# escape it once over the whole text instead of string by string.
+_ENCODE_STR: Any = json.encoder.encode_basestring
 
 # id(object) -> its encoded array-of-tables body, for objects shared between documents.
 Fragments = Mapping[int, str]
@@ -35,22 +38,19 @@ def _key(key: str) -> str:
     known = _BARE_KEYS.get(key)
     if known is not None:
         return known
-    text = key if _BARE.fullmatch(key) else _string(key)
+    text = key if _BARE.fullmatch(key) else _ENCODE_STR(key)
     if len(_BARE_KEYS) < 1000:
         _BARE_KEYS[key] = text
     return text
 
 
-def _string(value: str) -> str:
-    text = _ENCODE_STR(value)
-    if "\x7f" in text:
-        text = text.replace("\x7f", "\\u007f")
-    return text
+def _escape_del(text: str) -> str:
+    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
-        return _string(value)
+        return _ENCODE_STR(value)  # type: ignore[no-any-return]
     if value is True:
         return "true"
     if value is False:
@@ -62,7 +62,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return _array(value)
     if isinstance(value, dict):
         return (
             "{ "
@@ -72,6 +72,13 @@ def _scalar(value: Any) -> str:
     if isinstance(value, BaseModel):
         return _scalar(_fields(value))
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _array(value: list[Any] | tuple[Any, ...]) -> str:
+    try:  # most lists hold only strings: one call encodes them all
+        return "[" + ", ".join(map(_ENCODE_STR, value)) + "]"
+    except TypeError:
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
 
 
 def _fields(value: Any) -> Mapping[str, Any]:
@@ -92,12 +99,13 @@ def _float(value: float) -> str:
 
 # The common scalar types, by exact type: one dictionary look-up instead of a chain of checks.
 _FAST: dict[type, Any] = {
-    str: _string,
-    bool: lambda v: "true" if v else "false",
+    str: _ENCODE_STR,
+    bool: {True: "true", False: "false"}.__getitem__,
     int: str,
     float: _float,
     date: date.isoformat,
     datetime: datetime.isoformat,
+    list: _array,
 }
 
 
@@ -105,18 +113,21 @@ def _table(out: list[str], value: Any, path: str, fragments: Fragments) -> None:
     tables = []
     arrays = []
     append = out.append
-    for k, v in _fields(value).items():
+    keys = _BARE_KEYS
+    fast_types = _FAST
+    for k, v in (value.__dict__ if isinstance(value, BaseModel) else value).items():
         if v is None:
             continue
-        fast = _FAST.get(type(v))
-        if fast is not None:
-            append(f"{_key(k)} = {fast(v)}\n")
-        elif _is_table(v):
-            tables.append((k, v))
-        elif type(v) is list and v and _is_table(v[0]):
+        fast = fast_types.get(type(v))
+        if fast is None:
+            if type(v) is dict or isinstance(v, BaseModel):
+                tables.append((k, v))
+                continue
+            fast = _scalar
+        elif fast is _array and v and _is_table(v[0]):
             arrays.append((k, v))
-        else:
-            append(f"{_key(k)} = {_scalar(v)}\n")
+            continue
+        append(f"{keys.get(k) or _key(k)} = {fast(v)}\n")
     for k, v in tables:
         name = f"{path}.{_key(k)}" if path else _key(k)
         append(f"\n[{name}]\n")
@@ -135,23 +146,36 @@ def _table(out: list[str], value: Any, path: str, fragments: Fragments) -> None:
 
 def dumps(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = None) -> str:
     """The document as TOML text."""
+    text = _text(value, fragments)
+    _utf8(text)
+    return text
+
+
+def dumpb(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = None) -> bytes:
+    """The document as UTF-8 bytes, ready to write (encoded once)."""
+    return _utf8(_text(value, fragments))
+
+
+def _text(value: BaseModel | Mapping[str, Any], fragments: Fragments | None) -> str:
     out: list[str] = []
     _table(out, value, "", fragments or {})
-    text = "".join(out)
+    return _escape_del("".join(out))
+
+
+def _utf8(text: str) -> bytes:
     try:
-        text.encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInput(
             "text contains an unpaired surrogate character; cannot save it"
         ) from None
-    return text
 
 
 def fragment(value: BaseModel) -> str:
     """The body of one array-of-tables element whose fields are all scalars or inline arrays."""
     out: list[str] = []
     _table(out, value, "<unused>", {})
-    return "".join(out)
+    return _escape_del("".join(out))
 
 
-__all__ = ["Fragments", "dumps", "fragment"]
+__all__ = ["Fragments", "dumpb", "dumps", "fragment"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -54,6 +55,64 @@ def test_forced_overwrite_keeps_the_previous_version(tmp_path):
 def test_no_temporary_files_are_left_behind(tmp_path):
     storage.atomic_write(tmp_path / "a.toml", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
+
+
+@pytest.fixture(params=["unnamed", "named"])
+def write_way(request, monkeypatch):
+    """Run a test with the O_TMPFILE way and with the named temporary it falls back to."""
+    monkeypatch.setattr(storage, "_UNNAMED", [request.param == "unnamed"])
+    return request.param
+
+
+def test_both_ways_write_owner_only_refuse_to_clobber_and_leave_nothing(tmp_path, write_way):
+    old = os.umask(0)
+    try:
+        target = storage.atomic_write(tmp_path / "X123456.plan.toml", "x = 1\n", durable=False)
+    finally:
+        os.umask(old)
+    assert mode(target) == 0o600
+    with pytest.raises(WouldOverwrite, match="already exists"):
+        storage.atomic_write(target, "x = 2\n")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InvalidInput, match="is a folder"):
+        storage.atomic_write(tmp_path / "folder", "x")
+    with pytest.raises(InvalidInput, match="folder does not exist"):
+        storage.atomic_write(tmp_path / "missing" / "a.toml", "x")
+    assert target.read_text() == "x = 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["X123456.plan.toml", "folder"]
+
+
+def test_a_file_system_without_unnamed_files_falls_back_to_a_named_temporary(
+    tmp_path, monkeypatch
+):
+    real_open = os.open
+
+    def refusing_open(path, flags, *args, **kwargs):
+        if flags & os.O_TMPFILE == os.O_TMPFILE:
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(storage, "_UNNAMED", [True])
+    monkeypatch.setattr(os, "open", refusing_open)
+    storage.atomic_write(tmp_path / "a.toml", "x")
+    assert (tmp_path / "a.toml").read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
+
+
+def test_without_proc_the_unnamed_way_is_given_up_for_the_process(tmp_path, monkeypatch):
+    real_link = os.link
+
+    def no_proc(src, dst, **kwargs):
+        if str(src).startswith("/proc/"):
+            raise OSError(errno.ENOENT, "No such file or directory")
+        return real_link(src, dst, **kwargs)
+
+    monkeypatch.setattr(storage, "_UNNAMED", [True])
+    monkeypatch.setattr(os, "link", no_proc)
+    storage.atomic_write(tmp_path / "a.toml", "x")
+    storage.atomic_write(tmp_path / "b.toml", "y")
+    assert storage._UNNAMED == [False]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "b.toml"]
 
 
 WRITER = textwrap.dedent(

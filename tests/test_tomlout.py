@@ -56,6 +56,24 @@ def test_plans_read_back_equal_and_match_tomli_w(name):
 def test_unpaired_surrogates_are_refused_cleanly():
     with pytest.raises(InvalidInput, match="surrogate"):
         tomlout.dumps({"note": "bad \ud800 text"})
+    with pytest.raises(InvalidInput, match="surrogate"):
+        tomlout.dumpb({"notes": ["fine", "bad \ud800 text"]})
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"a\x7fb": "c\x7fd", "list": ["\x7f", "e"], "t": {"x": ["\x7f"]}},
+        {"mixed": ["a", 1, True, 2.5, date(2027, 1, 1)], "strings": ["a", "b"], "empty": []},
+        {"inline": ["a", {"b": 1}], "rows": [{"x": "\x7f"}, {"x": 2}]},
+    ],
+)
+def test_del_characters_and_mixed_lists_round_trip(doc):
+    """DEL is escaped over the whole text at the end; lists of strings take a faster path."""
+    text = tomlout.dumps(doc)
+    assert "\x7f" not in text
+    assert tomllib.loads(text) == doc
+    assert tomlout.dumpb(doc) == text.encode("utf-8")
 
 
 @pytest.mark.parametrize("doc", [{"0\n": False}, {"0\n": {}}, {"0\n": [{}]}, {"a": {"b\n": 1}}])

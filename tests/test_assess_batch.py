@@ -1,0 +1,206 @@
+"""`rarplan assess --batch`: one result per case, in order; one bad case never stops the rest.
+
+Source: issue 5 (JSON lines with `--batch`, plan files, the scripting contract) and the README,
+'Many cases at once'. Speed is measured by `make bench`, never here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from rarplan.case import Case
+from rarplan.caseio import case_from_dict
+from rarplan.cli.app import build
+from rarplan.cli.assess_batch import _valid_case
+from rarplan.errors import InvalidInput
+
+from .conftest import REPO
+from .test_bench_generator import gen
+
+runner = CliRunner()
+
+
+def lines(n: int, **options: Any) -> list[str]:
+    out = io.StringIO()
+    gen.write_jsonl(gen.generate(n, **options), out)
+    return out.getvalue().splitlines()
+
+
+def batch(path: Path, *args: str, workers: int | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if workers is not None:
+        env["RARPLAN_WORKERS"] = str(workers)
+    return subprocess.run(
+        [sys.executable, "-m", "rarplan", "assess", "--batch", str(path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_each_line_gives_the_same_result_as_assessing_the_case_alone(tmp_path: Path) -> None:
+    cases = lines(40)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    result = runner.invoke(build(), ["assess", "--batch", str(source), "--json", "--no-plan"])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == list(range(1, 41))
+    for n in (0, 7, 23, 39):
+        single = tmp_path / f"case{n}.json"
+        single.write_text(cases[n])
+        alone = runner.invoke(build(), ["assess", str(single), "--json", "--no-plan"])
+        assert alone.exit_code == 0, alone.output
+        expected = json.loads(alone.stdout)
+        for key in ("crn", "band", "proposed_days", "selected", "warnings"):
+            assert out[n][key] == expected[key], key
+
+
+def test_a_bad_line_is_reported_with_its_number_and_crn_and_the_rest_go_on(
+    tmp_path: Path,
+) -> None:
+    good = lines(3)
+    bad = json.loads(good[1])
+    bad["scores"] = {"ogrs": 140}
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join([good[0], json.dumps(bad), "{not json", good[2]]) + "\n")
+    result = runner.invoke(build(), ["assess", "--batch", str(source), "--json", "--no-plan"])
+    assert result.exit_code == 3
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3, 4]
+    assert "error" not in out[0] and "error" not in out[3]
+    assert out[1]["crn"] == bad["crn"]
+    assert out[1]["error"]["code"] == 3
+    assert "line 2: scores.ogrs" in out[1]["error"]["message"]
+    assert out[2]["crn"] is None
+    assert "line 3: not valid JSON" in out[2]["error"]["message"]
+
+
+def test_plan_files_are_owner_only_named_by_crn_and_never_overwritten(tmp_path: Path) -> None:
+    cases = lines(5, sentenced_only=True)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    out_dir = tmp_path / "plans"
+    first = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
+    assert first.exit_code == 0, first.output
+    crns = [json.loads(c)["crn"] for c in cases]
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{c}.plan.toml" for c in crns)
+    assert {p.stat().st_mode & 0o777 for p in out_dir.iterdir()} == {0o600}
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    again = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
+    assert again.exit_code == 5
+    assert again.stderr.count("already exists") == 5
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
+    forced = runner.invoke(
+        build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir), "--force"]
+    )
+    assert forced.exit_code == 0, forced.output
+
+
+def test_two_workers_give_exactly_what_one_gives(tmp_path: Path) -> None:
+    """A file big enough for the worker pool: same lines, same order, same plan files."""
+    cases = lines(400, sentenced_only=True)
+    cases[250] = "[1, 2]"
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    assert source.stat().st_size >= 256 * 1024
+    one = batch(source, "--json", "--out-dir", str(tmp_path / "one"), workers=1)
+    two = batch(source, "--json", "--out-dir", str(tmp_path / "two"), workers=2)
+    assert one.returncode == two.returncode == 3, one.stderr
+    assert one.stdout.replace("/one/", "/two/") == two.stdout
+    assert len(two.stdout.splitlines()) == 400
+    names = sorted(p.name for p in (tmp_path / "two").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert len(names) == 399
+
+
+# The one-step parse (`_valid_case`) must accept exactly what the two-step path accepts, and
+# build the same case: otherwise a batch would judge a line differently from `assess FILE`.
+BASE = json.loads(lines(1, sentenced_only=True)[0])
+FIELDS = [
+    ("age",),
+    ("sex",),
+    ("crn",),
+    ("sentence", "rar_max_days"),
+    ("sentence", "start_date"),
+    ("sentence", "stage"),
+    ("scores", "ogrs"),
+    ("offence", "previous_convictions"),
+    ("needs", "accommodation"),
+    ("circumstances", "vulnerabilities"),
+    ("checks",),
+]
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["", "yes", "12", "2027-01-11", "male", "sentenced", "X123456", "1e3"]),
+    st.lists(st.sampled_from(["a", "learning_disability", 3]), max_size=2),
+    st.dictionaries(st.sampled_from(["x", "is_valid"]), st.booleans(), max_size=1),
+)
+
+
+def _two_step(line: str) -> Case | None:
+    try:
+        return case_from_dict(json.loads(line), "x")
+    except InvalidInput:
+        return None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(FIELDS), value=values)
+def test_the_one_step_parse_agrees_with_the_two_step_one(path: tuple[str, ...], value: Any) -> None:
+    raw = json.loads(json.dumps(BASE))
+    where = raw
+    for key in path[:-1]:
+        where = where.setdefault(key, {})
+    where[path[-1]] = value
+    line = json.dumps(raw)
+    assert _valid_case(line) == _two_step(line)
+
+
+def test_the_one_step_parse_agrees_on_every_generated_case() -> None:
+    for line in lines(300):
+        fast = _valid_case(line)
+        assert fast is not None
+        assert fast == _two_step(line)
+
+
+def test_csv_batches_give_the_same_results_as_json_lines(tmp_path: Path) -> None:
+    csv_text = io.StringIO()
+    gen.write_csv(gen.generate(12), csv_text)
+    (tmp_path / "cases.csv").write_text(csv_text.getvalue())
+    (tmp_path / "cases.jsonl").write_text("\n".join(lines(12)) + "\n")
+    from_csv = runner.invoke(
+        build(), ["assess", "--batch", str(tmp_path / "cases.csv"), "--json", "--no-plan"]
+    )
+    from_jsonl = runner.invoke(
+        build(), ["assess", "--batch", str(tmp_path / "cases.jsonl"), "--json", "--no-plan"]
+    )
+    assert from_csv.exit_code == from_jsonl.exit_code == 0, from_csv.output
+    pick = ("crn", "band", "proposed_days", "selected")
+    a = [{k: json.loads(x)[k] for k in pick} for x in from_csv.stdout.splitlines()]
+    b = [{k: json.loads(x)[k] for k in pick} for x in from_jsonl.stdout.splitlines()]
+    assert a == b
+
+
+@pytest.mark.parametrize("example", sorted((REPO / "examples" / "cases").glob("*.toml")))
+def test_shipped_examples_pass_the_one_step_parse(example: Path) -> None:
+    from rarplan.storage import load_document
+
+    raw, _ = load_document(example)
+    line = json.dumps(raw, default=str)
+    assert _valid_case(line) == _two_step(line)
