@@ -120,10 +120,20 @@ def _init(catalogue: Catalogue, settings: Settings) -> None:
     _worker = (catalogue, settings)
 
 
-def _chunk(items: list[tuple[int, Any]]) -> list[tuple[str, str, int]]:
+Done = tuple[bytes, str, list[int]]  # a chunk's stdout (encoded), its stderr, each exit code
+
+
+def _chunk(items: list[tuple[int, Any]]) -> Done:
+    """A worker's share: its output joined and encoded here, so the parent only copies it."""
     assert _worker is not None
     catalogue, settings = _worker
-    return [_process(n, raw, catalogue, settings) for n, raw in items]
+    outs, errs, codes = [], [], []
+    for n, raw in items:
+        out, err, code = _process(n, raw, catalogue, settings)
+        outs.append(out)
+        errs.append(err)
+        codes.append(code)
+    return "".join(outs).encode("utf-8"), "".join(errs), codes
 
 
 def _rows(source: str) -> Any:
@@ -155,12 +165,18 @@ def _workers(source: str) -> int:
     return min(2, os.cpu_count() or 1) if big else 1
 
 
-def _emit(results: list[tuple[str, str, int]], tally: Tally) -> None:
-    for out, err, code in results:
-        if out:
-            sys.stdout.write(out)
-        if err:
-            sys.stderr.write(err)
+def _emit(done: Done, tally: Tally) -> None:
+    out, err, codes = done
+    if out:
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # stdout replaced by a text-only stream (embedding, tests)
+            sys.stdout.write(out.decode("utf-8"))
+        else:
+            sys.stdout.flush()  # anything already written through the text layer goes first
+            binary.write(out)
+    if err:
+        sys.stderr.write(err)
+    for code in codes:
         if code:
             tally.failed += 1
             tally.codes.add(code)
@@ -194,7 +210,8 @@ def run_batch(
     rows = _rows(source)
     if workers == 1:
         for n, raw in rows:
-            _emit([_process(n, raw, catalogue, settings)], tally)
+            out, err, code = _process(n, raw, catalogue, settings)
+            _emit((out.encode("utf-8"), err, [code]), tally)
     else:
         _run_pool(rows, catalogue, settings, workers, tally)
     if out_dir is not None and not no_plan and tally.done:
