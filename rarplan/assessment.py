@@ -10,13 +10,17 @@ the OGRS table, below 25%, sexual offending, the pre-sentence proposal), section
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from rarplan import tomlout
 from rarplan.bands import Band, band_for
 from rarplan.case import Case
-from rarplan.catalogue import Catalogue
-from rarplan.eligibility import Judgement, judge_all
+from rarplan.catalogue import Catalogue, Intervention
+from rarplan.eligibility import Verdict, verdicts
 from rarplan.errors import InvalidInput, RefusedByRules
 from rarplan.needs import NEED_LABELS
 from rarplan.plan import (
@@ -94,7 +98,9 @@ def assess(
         warnings.append(
             f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from OASys."
         )
-    judgements = {j.id: j for j in judge_all(catalogue, case, today, ogrs)}
+    layout = _layout(catalogue)
+    judged = verdicts(catalogue, case, today, ogrs)
+    judgements = dict(zip(layout.ids, [v.judgement for v in judged], strict=True))
     needs = case.needs.identified()
     need_set = frozenset(needs)
     treatments, met_by_treatment = treatment_requirements(case)
@@ -105,30 +111,28 @@ def assess(
         )
     # Non-dependent alcohol misuse stays a RAR need (section 3): only dependence moves the
     # alcohol need to an ATR, and likewise drugs to a DRR and a treatable condition to an MHTR.
-    accredited = [
-        e.id
-        for e in catalogue
-        if e.accredited
-        and judgements[e.id].status == "eligible"
-        and any(n in needs for n in e.needs)
-    ]
-    met_by_programme = {n for i in accredited for n in catalogue.entries[i].needs if n in needs}
-    if accredited:
-        programmes = ", ".join(catalogue.entries[i].name for i in accredited)
+    programmes: list[Intervention] = []  # eligible, meeting a need
+    possible: list[Intervention] = []  # to check, meeting a need
+    for at, entry in layout.accredited:
+        if need_set.isdisjoint(entry.needs):
+            continue
+        status = judged[at].judgement.status
+        if status == "eligible":
+            programmes.append(entry)
+        elif status == "check":
+            possible.append(entry)
+    accredited = [e.id for e in programmes]
+    met_by_programme = {n for e in programmes for n in e.needs if n in need_set}
+    if programmes:
         warnings.append(
-            f"Eligible accredited programme: {programmes}. It is the preferred intervention for "
-            "the needs it meets; a RAR alongside it only for needs it does not address "
-            "(guidance section 2)."
+            f"Eligible accredited programme: {', '.join(e.name for e in programmes)}. It is the "
+            "preferred intervention for the needs it meets; a RAR alongside it only for needs "
+            "it does not address (guidance section 2)."
         )
-    possible = [
-        e.name
-        for e in catalogue
-        if e.accredited and judgements[e.id].status == "check" and any(n in needs for n in e.needs)
-    ]
     if possible:
         warnings.append(
             f"Accredited programme to consider once its criteria are checked: "
-            f"{', '.join(possible)} (guidance section 2)."
+            f"{', '.join(e.name for e in possible)} (guidance section 2)."
         )
     rar_needs = [n for n in needs if n not in met_by_treatment and n not in met_by_programme]
     warnings.extend(_sexual_offending(case, accredited))
@@ -179,22 +183,33 @@ def assess(
     proposed, day_warnings = _proposed_days(band, case, cost, propose_rar)
     warnings.extend(day_warnings)
 
+    addresses = layout.addresses(need_set)
+    interventions = [v.results[a] for v, a in zip(judged, addresses, strict=True)]
+    for at, found in enumerate(interventions):
+        if found is None:  # not `None in`: that compares each result with None, slowly
+            interventions[at] = _result(catalogue, judged[at], addresses[at])
     # Built from values checked above: construct without validating them a second time.
-    assessment = Assessment.model_construct(
-        assessed_on=today,
-        ogrs=ogrs,
-        ogrs_estimated=estimated,
-        band=band.name,  # type: ignore[arg-type]
-        band_label=band.label,
-        guideline_days=band.guideline_days,
-        average_needs=band.average_needs,
-        needs=needs,
-        treatment_requirements=treatments,  # type: ignore[arg-type]
-        accredited_programmes=accredited,
-        propose_rar=propose_rar,
-        proposed_days=proposed,
-        warnings=warnings,
-        interventions=[_result(catalogue, judgements[e.id], need_set) for e in catalogue],
+    assessment = _construct(
+        Assessment,
+        {
+            "assessed_on": today,
+            "ogrs": ogrs,
+            "ogrs_estimated": estimated,
+            "band": band.name,
+            "band_label": band.label,
+            "guideline_days": band.guideline_days,
+            "average_needs": band.average_needs,
+            "needs": needs,
+            "treatment_requirements": treatments,
+            "accredited_programmes": accredited,
+            "propose_rar": propose_rar,
+            "proposed_days": proposed,
+            "rationale": "",
+            "psr_proposal": "",
+            "warnings": warnings,
+            "interventions": interventions,
+        },
+        unset=_PARAGRAPHS,
     )
     names = [catalogue.entries[i].name for i in ids]
     assessment.rationale = rationale_paragraph(
@@ -207,47 +222,105 @@ def assess(
             names,
             treatments,
             accredited,
-            [catalogue.entries[i].name for i in accredited],
+            [e.name for e in programmes],
         )
-    return Plan.model_construct(
-        crn=case.crn,
-        created=(now or datetime.now()).replace(microsecond=0),
-        responsible_officer=case.plan.responsible_officer,
-        case=case,
-        assessment=assessment,
-        selected=selected,
-        unmet_needs=unmet,
-        agreement=Agreement(
-            status=case.plan.agreement or "could_not_answer", note=case.plan.agreement_note
-        ),
-        # Every field given: model_construct inspects default factories on each call (slow).
-        schema_version=SCHEMA_VERSION,
-        availability=Availability(),
-        schedule=None,
-        attendance=[],
-        outcomes=[],
-        completion=None,
-        history=[],
+    return _construct(
+        Plan,
+        {
+            "schema_version": SCHEMA_VERSION,
+            "crn": case.crn,
+            "created": (now or datetime.now()).replace(microsecond=0),
+            "responsible_officer": case.plan.responsible_officer,
+            "case": case,
+            "assessment": assessment,
+            "selected": selected,
+            "unmet_needs": unmet,
+            "agreement": Agreement(
+                status=case.plan.agreement or "could_not_answer", note=case.plan.agreement_note
+            ),
+            "availability": _construct(
+                Availability,
+                {"days": ["mon", "tue", "wed", "thu", "fri"], "unavailable": []},
+                unset=_AVAILABILITY,
+            ),
+            "schedule": None,
+            "attendance": [],
+            "outcomes": [],
+            "completion": None,
+            "history": [],
+        },
     )
 
 
-_RESULTS: dict[tuple[int, int, bool], tuple[Judgement, InterventionResult]] = {}
+_M = TypeVar("_M", bound=BaseModel)
+_PARAGRAPHS = frozenset({"rationale", "psr_proposal"})  # set after construction, if at all
+_AVAILABILITY = frozenset(Availability.model_fields)  # all defaults, as Availability() has
+
+
+def _construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = frozenset()) -> _M:
+    """`model.model_construct(**values)` for a value given for every field, in field order.
+
+    model_construct looks at every field's aliases and defaults on each call: some
+    microseconds a model, in a loop of 100,000 cases. These models have no aliases, private
+    attributes or hooks (a test compares the two). `unset` fields are left out of
+    `model_fields_set`, as if defaulted.
+    """
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values).difference(unset))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the assessment reads of each catalogue entry, in catalogue order (fixed)."""
+
+    catalogue: Catalogue
+    ids: tuple[str, ...]
+    needs: tuple[frozenset[str], ...]
+    accredited: tuple[tuple[int, Intervention], ...]  # (position, entry)
+    # identified needs -> whether each entry meets one of them (at most 2**10 sets of needs)
+    _addresses: dict[frozenset[str], tuple[bool, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def addresses(self, identified: frozenset[str]) -> tuple[bool, ...]:
+        found = self._addresses.get(identified)
+        if found is None:
+            found = tuple(not identified.isdisjoint(needs) for needs in self.needs)
+            self._addresses[identified] = found
+        return found
+
+
+_LAYOUTS: dict[int, _Layout] = {}
+
+
+def _layout(catalogue: Catalogue) -> _Layout:
+    held = _LAYOUTS.get(id(catalogue))
+    if held is None or held.catalogue is not catalogue:
+        entries = list(catalogue)
+        held = _Layout(
+            catalogue,
+            tuple(e.id for e in entries),
+            tuple(frozenset(e.needs) for e in entries),
+            tuple((at, e) for at, e in enumerate(entries) if e.accredited),
+        )
+        _LAYOUTS[id(catalogue)] = held
+    return held
+
+
+SHARED_RESULTS = 8_000  # results kept (with their encoded forms) for the life of the process
+_KEPT: list[InterventionResult] = []  # keeps each registered result alive: ids are the keys
 _FRAGMENTS: dict[int, str] = {}  # id of a shared result -> its JSON in the --json result
 
 
-def _result(catalogue: Catalogue, j: Judgement, needs: frozenset[str]) -> InterventionResult:
-    """The entry's result; identical results are shared (they are never changed in place).
-
-    Judgements come from the eligibility memo, so most are the same objects case after case:
-    the key is their identity, checked against the judgement held in the cache (which keeps it
-    alive, so its id cannot be reused).
-    """
+def _result(catalogue: Catalogue, verdict: Verdict, addresses: bool) -> InterventionResult:
+    """The entry's result, kept in the verdict to be shared by every case with that verdict
+    and need flag (results are never changed in place), with its JSON and TOML text."""
+    j = verdict.judgement
     entry = catalogue.entries[j.id]
-    addresses = not needs.isdisjoint(entry.needs)
-    key = (id(catalogue), id(j), addresses)
-    hit = _RESULTS.get(key)
-    if hit is not None and hit[0] is j:
-        return hit[1]
     found = InterventionResult.model_construct(
         id=j.id,
         status=j.status,  # type: ignore[arg-type]
@@ -257,8 +330,9 @@ def _result(catalogue: Catalogue, j: Judgement, needs: frozenset[str]) -> Interv
         accredited=entry.accredited,
         counts_towards_rar=entry.counts_towards_rar,
     )
-    if len(_RESULTS) < 8_000:
-        _RESULTS[key] = (j, found)
+    if len(_KEPT) < SHARED_RESULTS:
+        _KEPT.append(found)
+        verdict.results[addresses] = found
         _FRAGMENTS[id(found)] = _encode(_intervention_json(found))
         tomlout.SHARED[id(found)] = tomlout.fragment(found)
     return found

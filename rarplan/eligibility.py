@@ -7,16 +7,17 @@ reported beside it and drives the selection, not the status.
 
 from __future__ import annotations
 
-import bisect
 import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from rarplan.case import Case
 from rarplan.catalogue import Catalogue, CompiledEntry
-from rarplan.facts import FACTS, case_facts
+from rarplan.facts import FACTS, FactReader, case_facts
+from rarplan.plan import InterventionResult
 from rarplan.rules import (
     Condition,
     Criterion,
@@ -75,57 +76,133 @@ def judge(
     return Judgement(compiled.entry.id, "eligible", ())
 
 
+class Verdict:
+    """One distinct judgement of a catalogue entry, shared by every case that gets it.
+
+    It also holds the intervention results the assessment builds from the judgement (one for
+    a case with a need the entry meets, one for a case without), so a batch builds each once.
+    """
+
+    __slots__ = ("judgement", "results")
+
+    def __init__(self, judgement: Judgement) -> None:
+        self.judgement = judgement
+        # Indexed by "addresses an identified need"; filled by rarplan.assessment, never changed.
+        self.results: list[InterventionResult | None] = [None, None]
+
+
 def judge_all(
     catalogue: Catalogue, case: Case, today: date | None = None, ogrs: float | None = None
 ) -> list[Judgement]:
-    """Every entry of the catalogue, in catalogue order.
+    """Every entry of the catalogue, in catalogue order."""
+    return [v.judgement for v in verdicts(catalogue, case, today, ogrs)]
+
+
+def verdicts(
+    catalogue: Catalogue, case: Case, today: date | None = None, ogrs: float | None = None
+) -> list[Verdict]:
+    """Every entry of the catalogue judged, in catalogue order.
 
     An entry's judgement depends only on the facts and checks its rules read, so it is kept
     per entry keyed on those values: a caseload shares most of them, and a batch of thousands
     of cases judges each distinct combination once.
     """
-    facts = case_facts(case, today, ogrs)
-    for name, value in facts.items():
-        if isinstance(value, list):
-            facts[name] = tuple(value)
+    memos = _memos(catalogue)
+    facts = memos.read(case, today, ogrs)
+    for at in memos.lists:
+        facts[at] = tuple(facts[at])  # hashable, and what the rules are given
+    values = facts.copy()
+    for at, points in memos.numbers:
+        value = values[at]
+        if value is not None:
+            # Its place among the points: twice the points below it, plus one if it is one.
+            # Rules comparing it with those points alone cannot tell apart two numbers in the
+            # same place, so the place can stand for the number in a key.
+            values[at] = bisect_left(points, value) + bisect_right(points, value)
+    keys = [key_of(values) for key_of in memos.keys]
     checks = case.checks
-    out = []
-    for compiled, read_facts, check_names, memo in _memos(catalogue):
-        key: Any = read_facts(facts)
-        if checks and check_names:
-            key = (key, tuple(checks.get(k) for k in check_names))
-        found = memo.get(key)
-        if found is None:
-            found = judge(compiled, facts, checks)
-            # Equal judgements become one object, so what is built from them can be shared.
-            found = _INTERNED.setdefault(found, found) if len(_INTERNED) < MEMO_LIMIT else found
-            if len(memo) < MEMO_LIMIT:
-                memo[key] = found
-        out.append(found)
-    return out
+    if checks:
+        for at, check_names in memos.asking:
+            keys[at] = (keys[at], tuple(checks.get(k) for k in check_names))
+    found: list[Verdict | None] = list(map(dict.get, memos.memos, keys))
+    if None in found:
+        named = dict(zip(memos.read.names, facts, strict=True))
+        for at, verdict in enumerate(found):
+            if verdict is None:
+                verdict = memos.share(judge(catalogue.compiled[at], named, checks))
+                memo = memos.memos[at]
+                if len(memo) < MEMO_LIMIT:
+                    memo[keys[at]] = verdict
+                found[at] = verdict
+    return cast(list[Verdict], found)  # no None is left
 
 
 MEMO_LIMIT = 2_000  # per entry: bounds memory in a long batch
-_INTERNED: dict[Judgement, Judgement] = {}
-Memo = tuple[
-    CompiledEntry, Callable[[Mapping[str, Any]], Any], tuple[str, ...], dict[Any, Judgement]
-]
-_MEMOS: dict[int, tuple[Catalogue, list[Memo]]] = {}
 
 
-def _memos(catalogue: Catalogue) -> list[Memo]:
+@dataclass
+class _Memos:
+    """A catalogue's memo per entry, and how to read a case's facts into the memos' keys.
+
+    In a key, a list stands as a tuple (hashable) and a number as its place among the
+    constants the rules compare it with.
+    """
+
+    catalogue: Catalogue
+    read: FactReader  # the facts some rule reads
+    lists: list[int]  # positions in what `read` gives
+    numbers: list[tuple[int, tuple[float, ...]]]  # position, the constants it is compared with
+    keys: list[Callable[[list[Any]], Any]]  # per entry: its key from the facts it reads
+    asking: list[tuple[int, tuple[str, ...]]]  # entries whose rules ask questions: the keys
+    memos: list[dict[Any, Verdict]]
+    # Equal judgements become one verdict, so what is built from them can be shared.
+    shared: dict[Judgement, Verdict] = field(default_factory=dict)
+
+    def share(self, judgement: Judgement) -> Verdict:
+        found = self.shared.get(judgement)
+        if found is None:
+            found = Verdict(judgement)
+            if len(self.shared) < MEMO_LIMIT:
+                self.shared[judgement] = found
+        return found
+
+
+_MEMOS: dict[int, _Memos] = {}
+
+
+def _memos(catalogue: Catalogue) -> _Memos:
     held = _MEMOS.get(id(catalogue))
-    if held is None or held[0] is not catalogue:
-        rows: list[Memo] = []
-        for compiled in catalogue.compiled:
+    if held is None or held.catalogue is not catalogue:
+        read_by = []
+        asking = []
+        all_criteria: list[Criterion] = []
+        for at, compiled in enumerate(catalogue.compiled):
             criteria = [c for c, _ in compiled.eligibility + compiled.not_suitable]
-            fact_names = tuple(dict.fromkeys(f for c in criteria for f in facts_read(c)))
+            read_by.append(list(dict.fromkeys(f for c in criteria for f in facts_read(c))))
             check_names = tuple(dict.fromkeys(k for c in criteria for k, _ in check_keys(c)))
-            reader = _reader(fact_names, _thresholds(criteria))
-            rows.append((compiled, reader, check_names, {}))
-        held = (catalogue, rows)
+            if check_names:
+                asking.append((at, check_names))
+            all_criteria.extend(criteria)
+        read = FactReader(f for names in read_by for f in names)
+        position = {name: at for at, name in enumerate(read.names)}
+        # The constants of every rule of the catalogue: a number's place among them all
+        # tells apart at least what each entry's own constants do.
+        points = _thresholds(all_criteria)
+        held = _Memos(
+            catalogue,
+            read,
+            [at for at, name in enumerate(read.names) if FACTS[name].kind == "list"],
+            [
+                (at, points.get(name, ()))
+                for at, name in enumerate(read.names)
+                if FACTS[name].kind == "number"
+            ],
+            [_key_reader([position[n] for n in names]) for names in read_by],
+            asking,
+            [{} for _ in read_by],
+        )
         _MEMOS[id(catalogue)] = held
-    return held[1]
+    return held
 
 
 def _thresholds(conditions: list[Criterion]) -> dict[str, tuple[float, ...]]:
@@ -137,7 +214,8 @@ def _thresholds(conditions: list[Criterion]) -> dict[str, tuple[float, ...]]:
             bucket = found.setdefault(cond.fact, set())
             for op in ("eq", "ne", "gt", "ge", "lt", "le"):
                 value = getattr(cond, op)
-                if isinstance(value, int | float) and not isinstance(value, bool):
+                # A boolean too: True == 1 and False == 0 (a number compared with true).
+                if isinstance(value, int | float):
                     bucket.add(float(value))
             for values in (cond.in_ or [], cond.not_in or []):
                 bucket.update(float(v) for v in values if isinstance(v, int | float))
@@ -149,35 +227,11 @@ def _thresholds(conditions: list[Criterion]) -> dict[str, tuple[float, ...]]:
     return {name: tuple(sorted(values)) for name, values in found.items()}
 
 
-def _interval(points: tuple[float, ...]) -> Callable[[Any], Any]:
-    """A number's place among `points`: rules comparing it with those points alone cannot
-    tell apart two numbers in the same place, so it can stand for the number in a memo key."""
-
-    def place(value: Any) -> Any:
-        if value is None:
-            return None
-        at = bisect.bisect_left(points, value)
-        return at * 2 + (at < len(points) and points[at] == value)
-
-    return place
-
-
-def _reader(
-    names: tuple[str, ...], thresholds: Mapping[str, tuple[float, ...]]
-) -> Callable[[Mapping[str, Any]], Any]:
-    """A fast function from the facts to a hashable key of what the rules can tell apart."""
-    if not names:
-        return lambda facts: ()
-    numeric = {n: _interval(thresholds[n]) for n in names if thresholds.get(n)}
-    if not numeric:
-        getter = operator.itemgetter(*names)
-        return lambda facts: getter(facts)
-    parts = [(n, numeric.get(n)) for n in names]
-
-    def key(facts: Mapping[str, Any]) -> Any:
-        return tuple(f(facts[n]) if f is not None else facts[n] for n, f in parts)
-
-    return key
+def _key_reader(positions: list[int]) -> Callable[[list[Any]], Any]:
+    """A fast function from the facts (as they stand in keys) to an entry's memo key."""
+    if not positions:
+        return lambda values: ()
+    return operator.itemgetter(*positions)
 
 
 def judge_one(

@@ -7,8 +7,10 @@ only compare them with values they can take.
 
 from __future__ import annotations
 
+import operator
 import types
 import typing
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, get_args, get_origin
@@ -92,3 +94,56 @@ def case_facts(case: Case, today: date | None = None, ogrs: float | None = None)
     if values["scores.ogrs"] is None and ogrs is not None:
         values["scores.ogrs"] = ogrs
     return values
+
+
+# Facts that are not a field of the case: computed by `case_facts`.
+DERIVED = ("age", "needs.count")
+
+
+class FactReader:
+    """A fast `case_facts` for some facts only: their values as a list, in `names` order.
+
+    A batch reads the facts its rules test for every case; fetching just those, a section's
+    fields at a time, costs a fraction of flattening the whole case.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(names))
+        by_section: dict[str, list[str]] = {}  # "" for the top level (sex, region)
+        for name in wanted:
+            if name not in DERIVED:
+                by_section.setdefault(name.rpartition(".")[0], []).append(name)
+        self._sections = [
+            (section, _getter([n.rpartition(".")[2] for n in in_section]))
+            for section, in_section in by_section.items()
+        ]
+        fields = [n for in_section in by_section.values() for n in in_section]
+        self._age = "age" in wanted
+        self._count = "needs.count" in wanted
+        self.names: tuple[str, ...] = (
+            *fields,
+            *(["age"] if self._age else []),
+            *(["needs.count"] if self._count else []),
+        )
+        self._ogrs = self.names.index("scores.ogrs") if "scores.ogrs" in wanted else None
+
+    def __call__(
+        self, case: Case, today: date | None = None, ogrs: float | None = None
+    ) -> list[Any]:
+        values: list[Any] = []
+        for section, get in self._sections:
+            values.extend(get((getattr(case, section) if section else case).__dict__))
+        if self._age:
+            values.append(case.age_on(case.sentence.start_date or today or date.today()))
+        if self._count:
+            values.append(len(case.needs.identified()))
+        if self._ogrs is not None and values[self._ogrs] is None and ogrs is not None:
+            values[self._ogrs] = ogrs
+        return values
+
+
+def _getter(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    if len(keys) == 1:  # itemgetter of one key gives the value, not a tuple
+        key = keys[0]
+        return lambda values: (values[key],)
+    return operator.itemgetter(*keys)

@@ -8,6 +8,8 @@ themselves when no intervention exists (the practitioner toolkit).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from rarplan.catalogue import Catalogue, Intervention
 from rarplan.eligibility import Judgement
@@ -69,10 +71,15 @@ def _rank(entry: Intervention, need: str) -> tuple[int, int, int, int]:
     )
 
 
-_CANDIDATES: dict[tuple[int, str, str], tuple[Catalogue, list[Intervention]]] = {}
+class _Candidate(NamedTuple):
+    entry: Intervention
+    smallest: int  # smallest_cost(entry)
 
 
-def _candidates(catalogue: Catalogue, need: str, setting: str) -> list[Intervention]:
+_CANDIDATES: dict[tuple[int, str, str], tuple[Catalogue, list[_Candidate]]] = {}
+
+
+def _candidates(catalogue: Catalogue, need: str, setting: str) -> list[_Candidate]:
     """The entries that may be proposed for a need, best first (fixed for a catalogue)."""
     key = (id(catalogue), need, setting)
     held = _CANDIDATES.get(key)
@@ -87,7 +94,8 @@ def _candidates(catalogue: Catalogue, need: str, setting: str) -> list[Intervent
             # a service whose volume is negotiated case by case is the officer's choice
             and not (e.counts_towards_rar and rar_day_cost(e) == 0)
         ]
-        held = (catalogue, sorted(entries, key=lambda e: _rank(e, need)))
+        ranked = sorted(entries, key=lambda e: _rank(e, need))
+        held = (catalogue, [_Candidate(e, smallest_cost(e)) for e in ranked])
         _CANDIDATES[key] = held
     return held[1]
 
@@ -106,18 +114,20 @@ def propose(
     a need nothing fits is recorded as unmet, with that reason, for the officer to decide.
     """
     chosen: list[str] = []
+    covered: set[str] = set()  # the needs the chosen interventions meet
     unmet: list[UnmetNeed] = []
     left = budget
     for need in rar_needs:
-        if any(need in catalogue.entries[i].needs for i in chosen):
+        if need in covered:
             continue
         candidates = _candidates(catalogue, need, setting)
-        eligible = [e for e in candidates if judgements[e.id].status == "eligible"]
-        fitting = [e for e in eligible if left is None or smallest_cost(e) <= left]
-        if fitting:
-            chosen.append(fitting[0].id)
+        eligible = [c for c in candidates if judgements[c.entry.id].status == "eligible"]
+        fitting = next((c for c in eligible if left is None or c.smallest <= left), None)
+        if fitting is not None:
+            chosen.append(fitting.entry.id)
+            covered.update(fitting.entry.needs)
             if left is not None:
-                left -= smallest_cost(fitting[0])
+                left -= fitting.smallest
             continue
         if eligible:
             unmet.append(
@@ -125,14 +135,14 @@ def propose(
                     need=need,
                     reason=(
                         f"The eligible interventions for {NEED_LABELS[need].lower()} "
-                        f"({', '.join(e.id for e in eligible[:3])}) do not fit the {left} "
+                        f"({', '.join(c.entry.id for c in eligible[:3])}) do not fit the {left} "
                         f"RAR day(s) left of the court's {budget}; choose one in [plan] "
                         "interventions if another need matters less (guidance sections 4 and 6)."
                     ),
                 )
             )
             continue
-        to_check = [e.id for e in candidates if judgements[e.id].status == "check"]
+        to_check = [c.entry.id for c in candidates if judgements[c.entry.id].status == "check"]
         reason = f"No eligible intervention in the catalogue for {NEED_LABELS[need].lower()}"
         if to_check:
             reason += f"; to check with the person: {', '.join(to_check)}"
@@ -175,6 +185,34 @@ def validate_choice(
     return out
 
 
+@dataclass(frozen=True)
+class _CardDefaults:
+    appointments: int | None  # default_appointments
+    months: int | None  # the shortest mentoring block
+    outcomes: tuple[str, ...]  # default_outcomes
+
+
+_DEFAULTS: dict[int, tuple[Intervention, _CardDefaults]] = {}
+
+
+def _defaults(entry: Intervention) -> _CardDefaults:
+    """What a selection takes from the card when the officer gives nothing (entries are frozen,
+    so worked out once per entry)."""
+    held = _DEFAULTS.get(id(entry))
+    if held is None or held[0] is not entry:
+        months = entry.duration.months
+        held = (
+            entry,
+            _CardDefaults(
+                default_appointments(entry),
+                min(months) if months else None,
+                tuple(default_outcomes(entry)),
+            ),
+        )
+        _DEFAULTS[id(entry)] = held
+    return held[1]
+
+
 def build_selection(
     catalogue: Catalogue,
     ids: Sequence[str],
@@ -186,7 +224,8 @@ def build_selection(
     selected = []
     for entry_id in ids:
         entry = catalogue.entries[entry_id]
-        appointments = hours.get(entry_id) or default_appointments(entry)
+        defaults = _defaults(entry)
+        appointments = hours.get(entry_id) or defaults.appointments
         if entry.duration.max_hours and appointments and appointments > entry.duration.max_hours:
             raise RefusedByRules(
                 f"plan.hours.{entry_id}: {appointments} hours is more than the card's maximum "
@@ -198,8 +237,8 @@ def build_selection(
                 needs=[n for n in entry.needs if n in identified_needs],
                 override_reason=overrides.get(entry_id),
                 appointments=appointments,
-                months=min(entry.duration.months) if entry.duration.months else None,
-                desired_outcomes=list(outcomes.get(entry_id) or default_outcomes(entry)),
+                months=defaults.months,
+                desired_outcomes=list(outcomes.get(entry_id) or defaults.outcomes),
                 rar_days_estimate=rar_day_cost(entry, appointments),
             )
         )
@@ -233,16 +272,20 @@ def fit_to_days(
         and catalogue.entries[s.id].duration.max_hours
         and catalogue.entries[s.id].counts_towards_rar
     ]
+    # Counted on plain numbers, then set once: a model's attribute is slow to set.
+    appointments = [s.appointments or 0 for s in trimmable]
     while cost > limit:
-        candidates = [s for s in trimmable if (s.appointments or 0) > MIN_MODULAR_HOURS]
+        candidates = [at for at, n in enumerate(appointments) if n > MIN_MODULAR_HOURS]
         if not candidates:
             break
-        biggest = max(candidates, key=lambda s: s.appointments or 0)
-        biggest.appointments = (biggest.appointments or 0) - 1
-        biggest.rar_days_estimate -= 1
+        biggest = max(candidates, key=appointments.__getitem__)  # the first of the biggest
+        appointments[biggest] -= 1
         cost -= 1
-    for s in trimmable:
-        default = default_appointments(catalogue.entries[s.id])
+    for s, n in zip(trimmable, appointments, strict=True):
+        if n != s.appointments:
+            s.rar_days_estimate -= (s.appointments or 0) - n
+            s.appointments = n
+        default = _defaults(catalogue.entries[s.id]).appointments
         if default and s.appointments and s.appointments < default:
             notes.append(
                 f"{s.id}: {s.appointments} of the card's {default} hours, to fit the "

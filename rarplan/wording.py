@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rarplan.bands import band_for
 from rarplan.case import Case
 from rarplan.plan import Assessment
 
@@ -67,8 +68,6 @@ def rationale_paragraph(
 
 
 def _row(a: Assessment) -> str:
-    from rarplan.bands import band_for
-
     return band_for(a.ogrs or 0).ogrs_range
 
 

@@ -82,9 +82,7 @@ def test_both_ways_write_owner_only_refuse_to_clobber_and_leave_nothing(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["X123456.plan.toml", "folder"]
 
 
-def test_a_file_system_without_unnamed_files_falls_back_to_a_named_temporary(
-    tmp_path, monkeypatch
-):
+def test_a_file_system_without_unnamed_files_falls_back_to_a_named_temporary(tmp_path, monkeypatch):
     real_open = os.open
 
     def refusing_open(path, flags, *args, **kwargs):
