@@ -320,20 +320,16 @@ def _result(catalogue: Catalogue, verdict: Verdict, addresses: bool) -> Interven
     """The entry's result, kept in the verdict to be shared by every case with that verdict
     and need flag (results are never changed in place), with its JSON and TOML text."""
     j = verdict.judgement
-    entry = catalogue.entries[j.id]
     found = InterventionResult.model_construct(
         id=j.id,
         status=j.status,  # type: ignore[arg-type]
         reasons=list(j.reasons),
-        needs=list(entry.needs),
         addresses_identified_need=addresses,
-        accredited=entry.accredited,
-        counts_towards_rar=entry.counts_towards_rar,
     )
     if len(_KEPT) < SHARED_RESULTS:
         _KEPT.append(found)
         verdict.results[addresses] = found
-        _FRAGMENTS[id(found)] = _encode(_intervention_json(found))
+        _FRAGMENTS[id(found)] = _encode(_intervention_json(found, catalogue))
         tomlout.SHARED[id(found)] = tomlout.fragment(found)
     return found
 
@@ -446,7 +442,7 @@ def _proposed_days(
 
 
 def result_dict(
-    plan: Plan, plan_file: str | None, *, interventions: bool = True
+    plan: Plan, plan_file: str | None, catalogue: Catalogue, *, interventions: bool = True
 ) -> dict[str, object]:
     """The `--json` result of assess: the contract scripts rely on (README, 'assess')."""
     a = plan.assessment
@@ -465,7 +461,7 @@ def result_dict(
         "needs": a.needs,
         "treatment_requirements": a.treatment_requirements,
         "accredited_programmes": a.accredited_programmes,
-        "interventions": [_intervention_json(r) for r in a.interventions]
+        "interventions": [_intervention_json(r, catalogue) for r in a.interventions]
         if interventions
         else None,
         "selected": [s.id for s in plan.selected],
@@ -479,12 +475,13 @@ def result_dict(
     }
 
 
-def _intervention_json(r: InterventionResult) -> dict[str, object]:
+def _intervention_json(r: InterventionResult, catalogue: Catalogue) -> dict[str, object]:
+    entry = catalogue.entries.get(r.id)
     return {
         "id": r.id,
         "status": r.status,
         "reasons": r.reasons,
-        "needs": r.needs,
+        "needs": list(entry.needs) if entry is not None else [],  # the catalogue's
         "addresses_identified_need": r.addresses_identified_need,
     }
 
@@ -492,12 +489,12 @@ def _intervention_json(r: InterventionResult) -> dict[str, object]:
 _encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
-def result_json(plan: Plan, plan_file: str | None, **head: object) -> str:
+def result_json(plan: Plan, plan_file: str | None, catalogue: Catalogue, **head: object) -> str:
     """`result_dict` as one JSON line, reusing the encoded form of shared results (batch)."""
-    data = {**head, **result_dict(plan, plan_file, interventions=False)}
+    data = {**head, **result_dict(plan, plan_file, catalogue, interventions=False)}
     text = _encode(data)
     parts = [
-        _FRAGMENTS.get(id(r)) or _encode(_intervention_json(r))
+        _FRAGMENTS.get(id(r)) or _encode(_intervention_json(r, catalogue))
         for r in plan.assessment.interventions
     ]
     return text.replace('"interventions": null', '"interventions": [' + ", ".join(parts) + "]", 1)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rarplan.case import Case
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: intervention results hold the judgement only (see planfile)
 
 Status = Literal["eligible", "excluded", "check"]
 Band = Literal["none", "low", "medium", "high"]
@@ -43,16 +43,15 @@ class _Model(BaseModel):
 
 
 class InterventionResult(_Model):
-    """One catalogue entry judged against the case (criteria alone)."""
+    """One catalogue entry judged against the case (criteria alone), and whether it meets one
+    of the person's identified needs. What the entry is (its needs, whether accredited,
+    whether it counts towards RAR days) is the catalogue's, not repeated in every plan."""
 
     id: str
     status: Status
     # failed criteria in the card's words, or questions for `check`
     reasons: list[str] = Field(default_factory=list)
-    needs: list[str] = Field(default_factory=list)
     addresses_identified_need: bool = False
-    accredited: bool = False
-    counts_towards_rar: bool = True
 
 
 class Assessment(_Model):

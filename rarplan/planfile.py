@@ -14,8 +14,26 @@ from rarplan.plan import SCHEMA_VERSION, Plan
 from rarplan.storage import atomic_write, decode, parse_document, read_bytes
 from rarplan.validation import format_errors
 
+
+def _judgement_only(doc: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: each intervention result repeated its catalogue entry's needs and flags (a
+    plan was 16 KB, 12 of them that); version 2 keeps the judgement and leaves the rest to
+    the catalogue."""
+    assessment = doc.get("assessment")
+    if isinstance(assessment, dict) and isinstance(assessment.get("interventions"), list):
+        results = [
+            {k: v for k, v in r.items() if k not in _CATALOGUE_FACTS} if isinstance(r, dict) else r
+            for r in assessment["interventions"]
+        ]
+        doc["assessment"] = {**assessment, "interventions": results}
+    return doc
+
+
+_CATALOGUE_FACTS = ("needs", "accredited", "counts_towards_rar")
+
+
 # schema_version N -> a function turning a version-N document into version N+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _judgement_only}
 
 
 def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:

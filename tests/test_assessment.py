@@ -320,7 +320,7 @@ def test_missing_facts_make_checks_not_passes(catalogue):
 
 
 def test_json_result_keys_are_the_contract(catalogue):
-    data = result_dict(run(catalogue), "X123456.plan.toml")
+    data = result_dict(run(catalogue), "X123456.plan.toml", catalogue)
     for key in (
         "crn",
         "band",

@@ -306,7 +306,7 @@ def test_damage_in_an_unread_table_needs_check():
         (lambda t: t.replace('outcome = "attended"', 'outcome = "maybe"'), "attendance[0].outcome"),
         (lambda t: t.replace("rar_max_days = 20", "rar_max_days = -1"), "rar_max_days"),
         (lambda t: t[: t.index("[case.scores]") + 20], "not valid TOML"),  # cut in [case]
-        (lambda t: t.replace("schema_version = 1", "schema_version = 9"), "schema_version 9"),
+        (lambda t: t.replace("schema_version = 2", "schema_version = 9"), "schema_version 9"),
     ],
 )
 def test_damage_in_a_shown_table_is_reported(edit, reason):

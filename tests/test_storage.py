@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from rarplan import planfile, storage
 from rarplan.errors import FileLocked, InvalidInput, WouldOverwrite
@@ -192,28 +193,53 @@ def test_plan_round_trips_and_is_private(tmp_path):
 def test_newer_schema_version_is_refused_not_misread(tmp_path):
     path = tmp_path / "X123456.plan.toml"
     path.write_text(
-        planfile.dump_plan(factories.plan()).replace("schema_version = 1", "schema_version = 99")
+        planfile.dump_plan(factories.plan()).replace("schema_version = 2", "schema_version = 99")
     )
     with pytest.raises(InvalidInput, match="schema_version 99 is newer"):
         planfile.load_plan(path)
 
 
 def test_older_versions_are_migrated_on_read(monkeypatch):
-    """A rarplan that knows schema 2 reads a schema-1 plan through the migration registry."""
+    """A rarplan that knows schema N+1 reads a schema-N plan through the migration registry."""
     import tomllib
 
     data = tomllib.loads(planfile.dump_plan(factories.plan()))
-    data["officer"] = data.pop("responsible_officer")  # suppose schema 1 called it "officer"
+    data["officer"] = data.pop("responsible_officer")  # suppose schema 2 called it "officer"
 
-    def v1_to_v2(doc):
+    def v2_to_v3(doc):
         doc["responsible_officer"] = doc.pop("officer")
         return doc
 
-    monkeypatch.setattr(planfile, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(planfile.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setattr(planfile, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(planfile.MIGRATIONS, 2, v2_to_v3)
     plan = planfile.parse_plan(data, "old.toml")
     assert plan.responsible_officer == "RO Test"
-    assert plan.schema_version == 2
+    assert plan.schema_version == 3
+
+
+def test_a_version_1_plan_loads_without_the_catalogue_facts_it_repeated(tmp_path):
+    """Schema 1 repeated each entry's needs and flags in every result; schema 2 keeps the
+    judgement (status, reasons, whether it meets a need) and leaves the rest to the catalogue."""
+    import tomllib
+
+    from rarplan import catalogue
+    from rarplan.assessment import assess
+    from rarplan.caseio import load_case
+
+    case, _ = load_case(REPO / "examples" / "cases" / "X100001.toml")
+    plan = assess(case, catalogue.load())
+    doc = tomllib.loads(planfile.dump_plan(plan))
+    assert len(doc["assessment"]["interventions"]) == 40
+    doc["schema_version"] = 1
+    for result in doc["assessment"]["interventions"]:
+        result.update(needs=["accommodation"], accredited=False, counts_towards_rar=True)
+    path = tmp_path / "X123456.plan.toml"
+    path.write_text(tomli_w.dumps(doc))
+    loaded, raw = planfile.load_plan(path)
+    assert loaded.schema_version == 2
+    assert loaded.assessment.interventions == plan.assessment.interventions
+    assert raw == path.read_bytes()  # read as it is: only a save writes version 2
+    assert "counts_towards_rar" not in planfile.dump_plan(loaded)
 
 
 @pytest.mark.parametrize(

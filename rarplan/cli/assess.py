@@ -103,7 +103,7 @@ def _assess_file(
         target = out or Path(default_plan_name(plan.crn))
         save_plan(plan, target, overwrite=force)
     if json_output:
-        emit_json(result_dict(plan, str(target) if target else None))
+        emit_json(result_dict(plan, str(target) if target else None, catalogue))
         return
     from rarplan.cli.assess_view import show_assessment
 

@@ -69,7 +69,10 @@ def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, 
             save_plan(plan, target, overwrite=s.force, durable=False)
         if s.json_output:
             return (
-                result_json(plan, str(target) if target else None, schema_version=1, line=n) + "\n",
+                result_json(
+                    plan, str(target) if target else None, catalogue, schema_version=1, line=n
+                )
+                + "\n",
                 "",
                 0,
             )

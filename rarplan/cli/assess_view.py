@@ -58,7 +58,7 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
         table.add_row(
             f"{r.id}{mark}",
             f"[{style}]{r.status}[/{style}]",
-            ", ".join(n for n in r.needs if n in a.needs),
+            ", ".join(n for n in catalogue.entries[r.id].needs if n in a.needs),
             "; ".join(r.reasons),
         )
     out.print(table)
