@@ -109,7 +109,11 @@ _FAST: dict[type, Any] = {
 }
 
 
-def _table(out: list[str], value: Any, path: str, fragments: Fragments) -> None:
+def _table(
+    out: list[Any], value: Any, path: str, fragments: Fragments, blocks: list[int] | None = None
+) -> None:
+    """Append the table's text to `out`. With `blocks` (for `dumpb`), an array whose elements
+    all have fragments goes in as one bytes block, its place noted in `blocks`."""
     tables = []
     arrays = []
     append = out.append
@@ -131,17 +135,44 @@ def _table(out: list[str], value: Any, path: str, fragments: Fragments) -> None:
     for k, v in tables:
         name = f"{path}.{_key(k)}" if path else _key(k)
         append(f"\n[{name}]\n")
-        _table(out, v, name, fragments)
+        _table(out, v, name, fragments, blocks)
     for k, v in arrays:
         name = f"{path}.{_key(k)}" if path else _key(k)
         header = f"\n[[{name}]]\n"
+        if blocks is not None:
+            bodies = [fragments.get(id(element)) for element in v]
+            if None not in bodies:
+                blocks.append(len(out))
+                append(_block(header, bodies))
+                continue
         for element in v:
             append(header)
             cached = fragments.get(id(element))
             if cached is not None:
                 append(cached)
             else:
-                _table(out, element, name, fragments)
+                _table(out, element, name, fragments, blocks)
+
+
+# id of a fragment's text -> its UTF-8 bytes. The fragments' texts live as long as the
+# fragments mapping that holds them (SHARED: the whole process), so their ids stay theirs.
+_ENCODED: dict[int, bytes] = {}
+
+
+def _block(header: str, bodies: list[Any]) -> bytes:
+    """An array of tables made of fragments, as bytes: the fragments are encoded once each
+    and joined as bytes, so a few non-Latin-1 characters in them (the card's curly quotes)
+    do not make the whole document a wide string to join and encode."""
+    encoded = []
+    for body in bodies:
+        found = _ENCODED.get(id(body))
+        if found is None:
+            found = _utf8(body)
+            if len(_ENCODED) < 20_000:
+                _ENCODED[id(body)] = found
+        encoded.append(found)
+    head = header.encode("utf-8")
+    return head + head.join(encoded)
 
 
 def dumps(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = None) -> str:
@@ -152,8 +183,18 @@ def dumps(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = No
 
 
 def dumpb(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = None) -> bytes:
-    """The document as UTF-8 bytes, ready to write (encoded once)."""
-    return _utf8(_text(value, fragments))
+    """The document as UTF-8 bytes, ready to write: the same bytes as `dumps(...).encode()`."""
+    out: list[Any] = []
+    blocks: list[int] = []
+    _table(out, value, "", fragments or {}, blocks)
+    parts = []
+    start = 0
+    for at in blocks:
+        parts.append(_utf8(_escape_del("".join(out[start:at]))))
+        parts.append(out[at])
+        start = at + 1
+    parts.append(_utf8(_escape_del("".join(out[start:]))))
+    return b"".join(parts)
 
 
 def _text(value: BaseModel | Mapping[str, Any], fragments: Fragments | None) -> str:
