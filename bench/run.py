@@ -522,7 +522,9 @@ def high_intensity_plan(interventions: int = 6) -> tuple[Any, Any]:
     eligible = [
         r.id
         for r in first.assessment.interventions
-        if r.status == "eligible" and r.counts_towards_rar and r.addresses_identified_need
+        if r.status == "eligible"
+        and catalogue.entries[r.id].counts_towards_rar
+        and r.addresses_identified_need
     ]
     if len(eligible) < interventions:
         raise Skip(f"only {len(eligible)} eligible interventions for the high-intensity case")

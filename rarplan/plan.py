@@ -7,7 +7,7 @@ Stored as TOML with `schema_version`; see `rarplan.storage` for reading and writ
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +46,9 @@ class InterventionResult(_Model):
     """One catalogue entry judged against the case (criteria alone), and whether it meets one
     of the person's identified needs. What the entry is (its needs, whether accredited,
     whether it counts towards RAR days) is the catalogue's, not repeated in every plan."""
+
+    # A plan lists all of the catalogue's entries: one line each in the file (see tomlout).
+    __toml_inline__: ClassVar[bool] = True
 
     id: str
     status: Status

@@ -129,7 +129,10 @@ def _table(
                 continue
             fast = _scalar
         elif fast is _array and v and _is_table(v[0]):
-            arrays.append((k, v))
+            if getattr(v[0], "__toml_inline__", False):
+                _inline_rows(out, keys.get(k) or _key(k), v, fragments, blocks)
+            else:
+                arrays.append((k, v))
             continue
         append(f"{keys.get(k) or _key(k)} = {fast(v)}\n")
     for k, v in tables:
@@ -143,7 +146,7 @@ def _table(
             bodies = [fragments.get(id(element)) for element in v]
             if None not in bodies:
                 blocks.append(len(out))
-                append(_block(header, bodies))
+                append(_block(bodies, header, header, ""))
                 continue
         for element in v:
             append(header)
@@ -154,25 +157,58 @@ def _table(
                 _table(out, element, name, fragments, blocks)
 
 
-# id of a fragment's text -> its UTF-8 bytes. The fragments' texts live as long as the
-# fragments mapping that holds them (SHARED: the whole process), so their ids stay theirs.
-_ENCODED: dict[int, bytes] = {}
+# id of a fragment's text -> (the text, its UTF-8 bytes). Holding the text keeps its id from
+# being reused by another string while the entry is here.
+_ENCODED: dict[int, tuple[str, bytes]] = {}
 
 
-def _block(header: str, bodies: list[Any]) -> bytes:
-    """An array of tables made of fragments, as bytes: the fragments are encoded once each
-    and joined as bytes, so a few non-Latin-1 characters in them (the card's curly quotes)
-    do not make the whole document a wide string to join and encode."""
+def _block(bodies: list[Any], start: str, between: str, end: str) -> bytes:
+    """Fragments joined as bytes: each is encoded once, so a few non-Latin-1 characters in
+    them (the card's curly quotes) do not make the whole document a wide string to join and
+    encode."""
     encoded = []
     for body in bodies:
-        found = _ENCODED.get(id(body))
-        if found is None:
-            found = _utf8(body)
-            if len(_ENCODED) < 20_000:
-                _ENCODED[id(body)] = found
+        held = _ENCODED.get(id(body))
+        if held is not None and held[0] is body:
+            encoded.append(held[1])
+            continue
+        found = _utf8(body)
+        if len(_ENCODED) < 20_000:
+            _ENCODED[id(body)] = (body, found)
         encoded.append(found)
-    head = header.encode("utf-8")
-    return head + head.join(encoded)
+    return start.encode() + between.encode().join(encoded) + end.encode()
+
+
+def _inline_rows(
+    out: list[Any], key: str, rows: list[Any], fragments: Fragments, blocks: list[int] | None
+) -> None:
+    """An array of models marked `__toml_inline__`: one inline table a line, fields left at
+    their defaults left out (TOML readers fill them back in), so a long list stays short."""
+    bodies = [fragments.get(id(row)) for row in rows]
+    if blocks is not None and None not in bodies:
+        blocks.append(len(out))
+        out.append(_block(bodies, f"{key} = [\n", "", "]\n"))
+        return
+    lines = [
+        body if body is not None else _inline_row(row)
+        for body, row in zip(bodies, rows, strict=True)
+    ]
+    out.append(f"{key} = [\n{''.join(lines)}]\n")
+
+
+def _inline_row(row: BaseModel) -> str:
+    fields = type(row).model_fields
+    parts = []
+    for k, v in row.__dict__.items():
+        info = fields.get(k)
+        if v is None or (
+            info is not None
+            and not info.is_required()
+            and v == info.get_default(call_default_factory=True)
+        ):
+            continue
+        parts.append(f"{_key(k)} = {_scalar(v)}")
+    return "    { " + ", ".join(parts) + " },\n"
 
 
 def dumps(value: BaseModel | Mapping[str, Any], fragments: Fragments | None = None) -> str:
@@ -213,7 +249,11 @@ def _utf8(text: str) -> bytes:
 
 
 def fragment(value: BaseModel) -> str:
-    """The body of one array-of-tables element whose fields are all scalars or inline arrays."""
+    """How one element of an array is written, to share between documents: its line if its
+    model is `__toml_inline__`, else its body as an array-of-tables element (whose fields are
+    all scalars or inline arrays)."""
+    if getattr(value, "__toml_inline__", False):
+        return _escape_del(_inline_row(value))
     out: list[str] = []
     _table(out, value, "<unused>", {})
     return _escape_del("".join(out))

@@ -15,7 +15,7 @@ from rarplan import tomlout
 from rarplan.assessment import assess
 from rarplan.caseio import load_case
 from rarplan.errors import InvalidInput
-from rarplan.plan import Plan
+from rarplan.plan import InterventionResult, Plan
 
 from .conftest import REPO
 
@@ -53,7 +53,16 @@ def test_plans_read_back_equal_and_match_tomli_w(name):
     assert tomlout.dumpb(plan, tomlout.SHARED) == text.encode("utf-8")
     assert tomlout.dumpb(plan) == text.encode("utf-8")
     reference = tomli_w.dumps(plan.model_dump(mode="python", exclude_none=True))
-    assert tomllib.loads(text) == tomllib.loads(reference)
+    assert Plan.model_validate(tomllib.loads(reference)) == plan
+    # one line per catalogue entry, defaults left out; the rest as tomli_w writes it
+    lines = text.split("interventions = [\n", 1)[1].split("]\n", 1)[0].splitlines()
+    assert [line.split('"')[1] for line in lines] == [r.id for r in plan.assessment.interventions]
+    assert all(line.startswith("    { id = ") and line.endswith(" },") for line in lines)
+    assert "reasons = []" not in text.split("interventions = [", 1)[1]
+    ours, theirs = tomllib.loads(text), tomllib.loads(reference)
+    ours["assessment"].pop("interventions")
+    theirs["assessment"].pop("interventions")
+    assert ours == theirs
 
 
 def test_unpaired_surrogates_are_refused_cleanly():
@@ -84,3 +93,27 @@ def test_keys_ending_in_a_newline_are_quoted(doc):
     """A key is bare only if the whole of it is letters, digits, '_' or '-' (found by the
     round-trip property: '$' also matched before a final newline)."""
     assert tomllib.loads(tomlout.dumps(doc)) == doc
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            InterventionResult,
+            id=st.text(min_size=1, max_size=20),
+            status=st.sampled_from(["eligible", "excluded", "check"]),
+            reasons=st.lists(st.text(max_size=30), max_size=3),
+            addresses_identified_need=st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_inline_rows_read_back_as_the_same_results(rows):
+    """Results are written one inline table a line, defaults left out: read back the same."""
+    text = tomlout.dumps({"interventions": rows})
+    assert text.count("\n") == len(rows) + 2
+    back = tomllib.loads(text)["interventions"]
+    assert [InterventionResult.model_validate(r) for r in back] == rows
+    shared = {id(r): tomlout.fragment(r) for r in rows}
+    assert tomlout.dumpb({"interventions": rows}, shared) == text.encode("utf-8")
