@@ -87,7 +87,7 @@ class Verdict:
 
     def __init__(self, judgement: Judgement) -> None:
         self.judgement = judgement
-        # Indexed by "addresses an identified need"; filled by rarplan.assessment, never changed.
+        # Indexed by "addresses an identified need"; filled by rarplan.results, never changed.
         self.results: list[InterventionResult | None] = [None, None]
 
 

@@ -85,19 +85,22 @@ def case_facts(case: Case, today: date | None = None, ogrs: float | None = None)
 
     `ogrs` stands in for a missing scores.ogrs (an estimate from [ogrs3] inputs).
     """
-    when = case.sentence.start_date or today or date.today()
-    values: dict[str, Any] = {"sex": case.sex, "age": case.age_on(when), "region": case.region}
+    values: dict[str, Any] = {"sex": case.sex, "region": case.region}
     for section in SECTIONS:
         for field, value in getattr(case, section).__dict__.items():
             values[f"{section}.{field}"] = value
-    values["needs.count"] = len(case.needs.identified())
+    for name, derive in DERIVED.items():
+        values[name] = derive(case, today)
     if values["scores.ogrs"] is None and ogrs is not None:
         values["scores.ogrs"] = ogrs
     return values
 
 
-# Facts that are not a field of the case: computed by `case_facts`.
-DERIVED = ("age", "needs.count")
+# Facts that are not a field of the case, worked out from it.
+DERIVED: dict[str, Callable[[Case, date | None], Any]] = {
+    "age": lambda case, today: case.age_on(case.sentence.start_date or today or date.today()),
+    "needs.count": lambda case, today: len(case.needs.identified()),
+}
 
 
 class FactReader:
@@ -118,13 +121,8 @@ class FactReader:
             for section, in_section in by_section.items()
         ]
         fields = [n for in_section in by_section.values() for n in in_section]
-        self._age = "age" in wanted
-        self._count = "needs.count" in wanted
-        self.names: tuple[str, ...] = (
-            *fields,
-            *(["age"] if self._age else []),
-            *(["needs.count"] if self._count else []),
-        )
+        self._derived = [DERIVED[name] for name in DERIVED if name in wanted]
+        self.names: tuple[str, ...] = (*fields, *(name for name in DERIVED if name in wanted))
         self._ogrs = self.names.index("scores.ogrs") if "scores.ogrs" in wanted else None
 
     def __call__(
@@ -133,10 +131,8 @@ class FactReader:
         values: list[Any] = []
         for section, get in self._sections:
             values.extend(get((getattr(case, section) if section else case).__dict__))
-        if self._age:
-            values.append(case.age_on(case.sentence.start_date or today or date.today()))
-        if self._count:
-            values.append(len(case.needs.identified()))
+        for derive in self._derived:
+            values.append(derive(case, today))
         if self._ogrs is not None and values[self._ogrs] is None and ogrs is not None:
             values[self._ogrs] = ogrs
         return values

@@ -142,17 +142,13 @@ def _table(
     for k, v in arrays:
         name = f"{path}.{_key(k)}" if path else _key(k)
         header = f"\n[[{name}]]\n"
-        if blocks is not None:
-            bodies = [fragments.get(id(element)) for element in v]
-            if None not in bodies:
-                blocks.append(len(out))
-                append(_block(bodies, header, header, ""))
-                continue
-        for element in v:
+        bodies = [fragments.get(id(element)) for element in v]
+        if _as_block(out, blocks, bodies, header, header, ""):
+            continue
+        for element, body in zip(v, bodies, strict=True):
             append(header)
-            cached = fragments.get(id(element))
-            if cached is not None:
-                append(cached)
+            if body is not None:
+                append(body)
             else:
                 _table(out, element, name, fragments, blocks)
 
@@ -160,6 +156,18 @@ def _table(
 # id of a fragment's text -> (the text, its UTF-8 bytes). Holding the text keeps its id from
 # being reused by another string while the entry is here.
 _ENCODED: dict[int, tuple[str, bytes]] = {}
+
+
+def _as_block(
+    out: list[Any], blocks: list[int] | None, bodies: list[Any], start: str, between: str, end: str
+) -> bool:
+    """For `dumpb`, an array whose elements are all shared fragments goes in as one bytes block
+    (its place noted in `blocks`); False when it is to be written as text."""
+    if blocks is None or None in bodies:
+        return False
+    blocks.append(len(out))
+    out.append(_block(bodies, start, between, end))
+    return True
 
 
 def _block(bodies: list[Any], start: str, between: str, end: str) -> bytes:
@@ -185,9 +193,7 @@ def _inline_rows(
     """An array of models marked `__toml_inline__`: one inline table a line, fields left at
     their defaults left out (TOML readers fill them back in), so a long list stays short."""
     bodies = [fragments.get(id(row)) for row in rows]
-    if blocks is not None and None not in bodies:
-        blocks.append(len(out))
-        out.append(_block(bodies, f"{key} = [\n", "", "]\n"))
+    if _as_block(out, blocks, bodies, f"{key} = [\n", "", "]\n"):
         return
     lines = [
         body if body is not None else _inline_row(row)

@@ -16,14 +16,15 @@ from types import ModuleType
 
 import pytest
 
-from rarplan import assessment, eligibility, selection, tomlout
+from rarplan import assessment, eligibility, results, selection, tomlout
 from rarplan import catalogue as cat
-from rarplan.assessment import _construct, assess, ogrs_of, result_dict, result_json
+from rarplan.assessment import _construct, assess, ogrs_of
 from rarplan.case import Case
 from rarplan.eligibility import judge
 from rarplan.facts import FACTS, FactReader, case_facts
 from rarplan.plan import Assessment, Availability, InterventionResult, Plan
 from rarplan.planfile import dump_plan
+from rarplan.results import result_dict, result_json
 
 from .conftest import REPO
 
@@ -33,8 +34,8 @@ NOW = datetime(2026, 11, 23, 9, 0)
 CACHES = [
     (eligibility, "_MEMOS"),
     (assessment, "_LAYOUTS"),
-    (assessment, "_KEPT"),
-    (assessment, "_FRAGMENTS"),
+    (results, "_KEPT"),
+    (results, "_FRAGMENTS"),
     (tomlout, "SHARED"),
     (selection, "_CANDIDATES"),
     (selection, "_DEFAULTS"),
@@ -109,8 +110,8 @@ def test_shared_results_are_registered_with_both_writers(warm: list[Plan]) -> No
     assert shared, "results are shared between cases"
     for key in shared:
         result = seen[key]
-        assert assessment._FRAGMENTS[key] == json.dumps(
-            assessment._intervention_json(result, catalogue), ensure_ascii=False
+        assert results._FRAGMENTS[key] == json.dumps(
+            results._intervention_json(result, catalogue), ensure_ascii=False
         )
         assert tomlout.SHARED[key] == tomlout.fragment(result)
     for plan in warm[:50]:

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from rarplan import catalogue as cat
-from rarplan.assessment import assess, result_dict
+from rarplan.assessment import assess
 from rarplan.case import Case
 from rarplan.errors import InvalidInput, RefusedByRules
+from rarplan.results import result_dict
 
 from .test_catalogue_entries import BENIGN as CARD_CASE
 

@@ -87,10 +87,10 @@ def _assess_file(
     interactive: bool,
 ) -> None:
     from rarplan.assessment import assess as run_assessment
-    from rarplan.assessment import result_dict
     from rarplan.caseio import load_case
     from rarplan.cli.output import emit_json
     from rarplan.planfile import default_plan_name, save_plan
+    from rarplan.results import result_dict
 
     case, name = load_case(case_file)
     if interactive:

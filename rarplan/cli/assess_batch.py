@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rarplan.assessment import assess, result_json
+from rarplan.assessment import assess
 from rarplan.case import Case
 from rarplan.caseio import case_from_dict, iter_csv
 from rarplan.catalogue import Catalogue
 from rarplan.cli.output import info, one_line
 from rarplan.errors import ExitCode, InvalidInput, RarplanError
 from rarplan.planfile import default_plan_name, save_plan
+from rarplan.results import result_json
 from rarplan.storage import open_text
 
 CHUNK = 400
