@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from operator import attrgetter, getitem
 
 from rarplan.bands import Band, band_for
 from rarplan.case import Case
@@ -28,6 +26,7 @@ from rarplan.plan import (
     Availability,
     Plan,
     UnmetNeed,
+    construct,
 )
 from rarplan.results import shared_result
 from rarplan.selection import build_selection, fit_to_days, propose, validate_choice
@@ -98,7 +97,7 @@ def assess(
         )
     layout = _layout(catalogue)
     judged = verdicts(catalogue, case, today, ogrs)
-    judgements = dict(zip(layout.ids, [v.judgement for v in judged], strict=True))
+    judgements = dict(zip(layout.ids, map(_JUDGEMENT, judged), strict=True))
     needs = case.needs.identified()
     need_set = frozenset(needs)
     treatments, met_by_treatment = treatment_requirements(case)
@@ -162,15 +161,18 @@ def assess(
     for need in rar_needs:
         if propose_rar and need not in covered and need not in recorded:
             unmet.append(
-                UnmetNeed(
-                    need=need,
-                    reason=f"None of the chosen interventions addresses "
-                    f"{NEED_LABELS[need].lower()}; record why (guidance section 6).",
+                construct(
+                    UnmetNeed,
+                    {
+                        "need": need,
+                        "reason": f"None of the chosen interventions addresses "
+                        f"{NEED_LABELS[need].lower()}; record why (guidance section 6).",
+                    },
                 )
             )
 
     selected = build_selection(
-        catalogue, ids, needs, case.plan.overrides, case.plan.hours, case.plan.outcomes
+        catalogue, ids, need_set, case.plan.overrides, case.plan.hours, case.plan.outcomes
     )
     court = case.sentence.rar_max_days
     if case.sentence.stage == "sentenced" and court is not None:
@@ -182,12 +184,13 @@ def assess(
     warnings.extend(day_warnings)
 
     addresses = layout.addresses(need_set)
-    interventions = [v.results[a] for v, a in zip(judged, addresses, strict=True)]
-    for at, found in enumerate(interventions):
-        if found is None:  # not `None in`: that compares each result with None, slowly
-            interventions[at] = shared_result(catalogue, judged[at], addresses[at])
+    interventions = list(map(getitem, map(_RESULTS, judged), addresses))
+    if not all(interventions):  # not `None in`: that compares each result with None, slowly
+        for at, found in enumerate(interventions):
+            if found is None:
+                interventions[at] = shared_result(catalogue, judged[at], addresses[at])
     # Built from values checked above: construct without validating them a second time.
-    assessment = _construct(
+    assessment = construct(
         Assessment,
         {
             "assessed_on": today,
@@ -222,7 +225,7 @@ def assess(
             accredited,
             [e.name for e in programmes],
         )
-    return _construct(
+    return construct(
         Plan,
         {
             "schema_version": SCHEMA_VERSION,
@@ -233,10 +236,14 @@ def assess(
             "assessment": assessment,
             "selected": selected,
             "unmet_needs": unmet,
-            "agreement": Agreement(
-                status=case.plan.agreement or "could_not_answer", note=case.plan.agreement_note
+            "agreement": construct(
+                Agreement,
+                {
+                    "status": case.plan.agreement or "could_not_answer",
+                    "note": case.plan.agreement_note,
+                },
             ),
-            "availability": _construct(
+            "availability": construct(
                 Availability,
                 {"days": ["mon", "tue", "wed", "thu", "fri"], "unavailable": []},
                 unset=_AVAILABILITY,
@@ -250,25 +257,10 @@ def assess(
     )
 
 
-_M = TypeVar("_M", bound=BaseModel)
+_JUDGEMENT = attrgetter("judgement")
+_RESULTS = attrgetter("results")
 _PARAGRAPHS = frozenset({"rationale", "psr_proposal"})  # set after construction, if at all
 _AVAILABILITY = frozenset(Availability.model_fields)  # all defaults, as Availability() has
-
-
-def _construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = frozenset()) -> _M:
-    """`model.model_construct(**values)` for a value given for every field, in field order.
-
-    model_construct looks at every field's aliases and defaults on each call: some
-    microseconds a model, in a loop of 100,000 cases. These models have no aliases, private
-    attributes or hooks (a test compares the two). `unset` fields are left out of
-    `model_fields_set`, as if defaulted.
-    """
-    made = model.__new__(model)
-    object.__setattr__(made, "__dict__", values)
-    object.__setattr__(made, "__pydantic_fields_set__", set(values).difference(unset))
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
-    return made
 
 
 @dataclass(frozen=True)

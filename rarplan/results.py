@@ -32,7 +32,7 @@ def shared_result(catalogue: Catalogue, verdict: Verdict, addresses: bool) -> In
         _KEPT.append(found)
         verdict.results[addresses] = found
         _FRAGMENTS[id(found)] = _encode(_intervention_json(found, catalogue))
-        tomlout.SHARED[id(found)] = tomlout.fragment(found)
+        tomlout.share(found)
     return found
 
 

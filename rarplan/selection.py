@@ -7,7 +7,7 @@ themselves when no intervention exists (the practitioner toolkit).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -15,7 +15,7 @@ from rarplan.catalogue import Catalogue, Intervention
 from rarplan.eligibility import Judgement
 from rarplan.errors import InvalidInput, RefusedByRules
 from rarplan.needs import NEED_LABELS
-from rarplan.plan import SelectedIntervention, UnmetNeed
+from rarplan.plan import SelectedIntervention, UnmetNeed, construct
 
 TOOLKIT = "practitioner-toolkit"
 
@@ -121,8 +121,14 @@ def propose(
         if need in covered:
             continue
         candidates = _candidates(catalogue, need, setting)
-        eligible = [c for c in candidates if judgements[c.entry.id].status == "eligible"]
-        fitting = next((c for c in eligible if left is None or c.smallest <= left), None)
+        fitting = None
+        eligible = []  # those that do not fit, when none does
+        for c in candidates:
+            if judgements[c.entry.id].status == "eligible":
+                if left is None or c.smallest <= left:
+                    fitting = c
+                    break
+                eligible.append(c)
         if fitting is not None:
             chosen.append(fitting.entry.id)
             covered.update(fitting.entry.needs)
@@ -131,14 +137,12 @@ def propose(
             continue
         if eligible:
             unmet.append(
-                UnmetNeed(
-                    need=need,
-                    reason=(
-                        f"The eligible interventions for {NEED_LABELS[need].lower()} "
-                        f"({', '.join(c.entry.id for c in eligible[:3])}) do not fit the {left} "
-                        f"RAR day(s) left of the court's {budget}; choose one in [plan] "
-                        "interventions if another need matters less (guidance sections 4 and 6)."
-                    ),
+                _unmet(
+                    need,
+                    f"The eligible interventions for {NEED_LABELS[need].lower()} "
+                    f"({', '.join(c.entry.id for c in eligible[:3])}) do not fit the {left} "
+                    f"RAR day(s) left of the court's {budget}; choose one in [plan] "
+                    "interventions if another need matters less (guidance sections 4 and 6).",
                 )
             )
             continue
@@ -149,8 +153,13 @@ def propose(
         reason += (
             ". The RO may deliver structured sessions (practitioner-toolkit), guidance section 5."
         )
-        unmet.append(UnmetNeed(need=need, reason=reason))
+        unmet.append(_unmet(need, reason))
     return chosen, unmet
+
+
+def _unmet(need: str, reason: str) -> UnmetNeed:
+    """An unmet need with the reason this module words (a known need, a short text)."""
+    return construct(UnmetNeed, {"need": need, "reason": reason})
 
 
 def validate_choice(
@@ -216,7 +225,7 @@ def _defaults(entry: Intervention) -> _CardDefaults:
 def build_selection(
     catalogue: Catalogue,
     ids: Sequence[str],
-    identified_needs: Sequence[str],
+    identified_needs: Collection[str],
     overrides: Mapping[str, str],
     hours: Mapping[str, int],
     outcomes: Mapping[str, Sequence[str]],
@@ -231,15 +240,19 @@ def build_selection(
                 f"plan.hours.{entry_id}: {appointments} hours is more than the card's maximum "
                 f"of {entry.duration.max_hours:g}"
             )
+        # from the catalogue and the validated case: built without checking them again
         selected.append(
-            SelectedIntervention(
-                id=entry_id,
-                needs=[n for n in entry.needs if n in identified_needs],
-                override_reason=overrides.get(entry_id),
-                appointments=appointments,
-                months=defaults.months,
-                desired_outcomes=list(outcomes.get(entry_id) or defaults.outcomes),
-                rar_days_estimate=rar_day_cost(entry, appointments),
+            construct(
+                SelectedIntervention,
+                {
+                    "id": entry_id,
+                    "needs": [n for n in entry.needs if n in identified_needs],
+                    "override_reason": overrides.get(entry_id),
+                    "appointments": appointments,
+                    "months": defaults.months,
+                    "desired_outcomes": list(outcomes.get(entry_id) or defaults.outcomes),
+                    "rar_days_estimate": rar_day_cost(entry, appointments),
+                },
             )
         )
     return selected
@@ -263,17 +276,16 @@ def fit_to_days(
     fewer is within the service; the court's days are not (guidance section 4).
     """
     notes: list[str] = []
-    cost = sum(s.rar_days_estimate for s in selected)
-    trimmable = [
-        s
-        for s in selected
-        if s.appointments
-        and s.id not in fixed
-        and catalogue.entries[s.id].duration.max_hours
-        and catalogue.entries[s.id].counts_towards_rar
-    ]
+    cost = 0
+    trimmable: list[tuple[SelectedIntervention, int | None]] = []  # and the card's default
+    for s in selected:
+        cost += s.rar_days_estimate
+        if s.appointments and s.id not in fixed:
+            entry = catalogue.entries[s.id]
+            if entry.duration.max_hours and entry.counts_towards_rar:
+                trimmable.append((s, _defaults(entry).appointments))
     # Counted on plain numbers, then set once: a model's attribute is slow to set.
-    appointments = [s.appointments or 0 for s in trimmable]
+    appointments = [s.appointments or 0 for s, _ in trimmable]
     while cost > limit:
         candidates = [at for at, n in enumerate(appointments) if n > MIN_MODULAR_HOURS]
         if not candidates:
@@ -281,11 +293,10 @@ def fit_to_days(
         biggest = max(candidates, key=appointments.__getitem__)  # the first of the biggest
         appointments[biggest] -= 1
         cost -= 1
-    for s, n in zip(trimmable, appointments, strict=True):
+    for (s, default), n in zip(trimmable, appointments, strict=True):
         if n != s.appointments:
             s.rar_days_estimate -= (s.appointments or 0) - n
             s.appointments = n
-        default = _defaults(catalogue.entries[s.id]).appointments
         if default and s.appointments and s.appointments < default:
             notes.append(
                 f"{s.id}: {s.appointments} of the card's {default} hours, to fit the "

@@ -125,7 +125,7 @@ def sha256_file(path: str | Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_dir(folder: str | Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -153,7 +153,7 @@ def atomic_write(
     overwrite: bool = False,
     keep: bool = True,
     durable: bool = True,
-) -> Path:
+) -> None:
     """Write a file atomically with mode 0600.
 
     overwrite=False refuses an existing file (exit 5, "use --force"), race-free: the new file
@@ -161,13 +161,16 @@ def atomic_write(
     old file is kept in .rarplan-history/ first. durable=False skips the fsyncs (batch mode
     syncs once at the end).
     """
-    target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if not overwrite:
+        # the way every new plan of a batch takes: plain strings, no Path objects
+        name = os.fspath(path)
+        if _write_unnamed(os.path.dirname(name) or ".", name, payload, durable):
+            return
+    target = Path(path)
     folder = target.parent
     if overwrite and target.is_dir():
         raise InvalidInput(f"{target}: is a folder")
-    if not overwrite and _write_unnamed(folder, target, payload, durable):
-        return target
     fd, tmp = _temporary(folder, target.name)
     try:
         try:
@@ -187,24 +190,25 @@ def atomic_write(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return target
 
 
 def _fill(fd: int, payload: bytes, durable: bool) -> None:
     os.fchmod(fd, 0o600)  # the mode given at creation is cut by the umask
-    view = memoryview(payload)
-    while view:
-        view = view[os.write(fd, view) :]
+    written = os.write(fd, payload)  # all of it, for a regular file, but for a signal
+    if written < len(payload):
+        view = memoryview(payload)[written:]
+        while view:
+            view = view[os.write(fd, view) :]
     if durable:
         os.fsync(fd)
 
 
-def _link_new(source: str, target: Path, **how: Any) -> None:
+def _link_new(source: str, target: str | Path, **how: Any) -> None:
     """Give the written file its name; refuse (exit 5) if the name is taken."""
     try:
         os.link(source, target, **how)
     except FileExistsError:
-        if target.is_dir():
+        if os.path.isdir(target):
             raise InvalidInput(f"{target}: is a folder") from None
         raise WouldOverwrite(
             f"{target}: already exists", hint="use --force to replace it"
@@ -217,7 +221,7 @@ def _link_new(source: str, target: Path, **how: Any) -> None:
 _UNNAMED = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
 
 
-def _write_unnamed(folder: Path, target: Path, payload: bytes, durable: bool) -> bool:
+def _write_unnamed(folder: str, target: str, payload: bytes, durable: bool) -> bool:
     """Write a new file through O_TMPFILE; False when this file system cannot do it."""
     if not _UNNAMED[0]:
         return False

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -27,8 +29,18 @@ _ENCODE_STR: Any = json.encoder.encode_basestring
 
 # id(object) -> its encoded array-of-tables body, for objects shared between documents.
 Fragments = Mapping[int, str]
-# Objects registered here must stay alive for the life of the process (their id is the key).
+# Objects registered here (by `share`) must stay alive for the life of the process (their id
+# is the key).
 SHARED: dict[int, str] = {}
+_SHARED_BYTES: dict[int, bytes] = {}  # the same texts, encoded
+
+
+def share(value: BaseModel) -> None:
+    """Register an object shared between documents (kept alive by the caller): `dumps` and
+    `dumpb` given `SHARED` write its text made here once."""
+    text = fragment(value)
+    SHARED[id(value)] = text
+    _SHARED_BYTES[id(value)] = _utf8(text)
 
 
 _BARE_KEYS: dict[str, str] = {}
@@ -114,6 +126,14 @@ def _table(
 ) -> None:
     """Append the table's text to `out`. With `blocks` (for `dumpb`), an array whose elements
     all have fragments goes in as one bytes block, its place noted in `blocks`."""
+    if isinstance(value, BaseModel):
+        fields = value.__dict__
+        template = _TEMPLATES.get((type(value), tuple(map(type, fields.values()))), _UNKNOWN)
+        if template is _UNKNOWN:
+            template = _template(type(value), fields)
+        if template is not None:
+            _templated(out, template, fields, path, fragments, blocks)
+            return
     tables = []
     arrays = []
     append = out.append
@@ -140,17 +160,148 @@ def _table(
         append(f"\n[{name}]\n")
         _table(out, v, name, fragments, blocks)
     for k, v in arrays:
-        name = f"{path}.{_key(k)}" if path else _key(k)
-        header = f"\n[[{name}]]\n"
-        bodies = [fragments.get(id(element)) for element in v]
-        if _as_block(out, blocks, bodies, header, header, ""):
+        _array_of_tables(out, f"{path}.{_key(k)}" if path else _key(k), v, fragments, blocks)
+
+
+def _array_of_tables(
+    out: list[Any], name: str, rows: list[Any], fragments: Fragments, blocks: list[int] | None
+) -> None:
+    header = f"\n[[{name}]]\n"
+    bodies = [fragments.get(id(element)) for element in rows]
+    if _as_block(out, blocks, bodies, header, header, ""):
+        return
+    for element, body in zip(rows, bodies, strict=True):
+        out.append(header)
+        if body is not None:
+            out.append(body)
+        else:
+            _table(out, element, name, fragments, blocks)
+
+
+class _Template(NamedTuple):
+    """How a model's table is written, for one combination of its values' types: its scalars
+    and inline arrays by a function generated for them (one f-string, no loop), then its
+    sub-tables and arrays of tables, as the general loop writes them."""
+
+    write: Callable[[dict[str, Any]], str] | None  # all the scalars, when no inline rows
+    runs: tuple[tuple[Callable[[dict[str, Any]], str] | None, str], ...]  # else: in turn
+    tables: tuple[str, ...]  # fields holding a sub-table
+    arrays: tuple[str, ...]  # fields holding a list of models, written after the tables
+
+
+_UNKNOWN: Any = object()
+# (model class, its values' types in the order of its __dict__) -> its template, or None for
+# the general loop. A template reads the values by name and writes them in field order.
+_TEMPLATES: dict[tuple[type, tuple[type, ...]], _Template | None] = {}
+# How each scalar type is written inside a generated f-string ("v" is the value).
+_SPELLING = {
+    str: "E(v)",
+    bool: "B[v]",
+    int: "v",  # f"{v}" of an int is str(v)
+    float: "F(v)",
+    date: "v.isoformat()",
+    datetime: "v.isoformat()",
+}
+_NAMESPACE = {"E": _ENCODE_STR, "B": {True: "true", False: "false"}, "F": _float, "A": _array}
+
+
+def _template(model: type[BaseModel], fields: dict[str, Any]) -> _Template | None:
+    """Build (and keep) the template for a model's values, or None if its fields are not all
+    of the kinds a template writes (the general loop writes those)."""
+    key = (model, tuple(map(type, fields.values())))
+    found = _build_template(model, fields) if fields.keys() == model.model_fields.keys() else None
+    if len(_TEMPLATES) < 2_000:
+        _TEMPLATES[key] = found
+    return found
+
+
+def _build_template(model: type[BaseModel], fields: dict[str, Any]) -> _Template | None:
+    runs: list[tuple[Callable[[dict[str, Any]], str] | None, str]] = []
+    pieces: list[str] = []
+    tables: list[str] = []
+    arrays: list[str] = []
+    for name, info in model.model_fields.items():
+        value = fields[name]
+        kind = type(value)
+        element = _model_list(info.annotation)
+        v = f"d['{name}']"
+        if not _BARE.fullmatch(name):
+            return None
+        if value is None:
             continue
-        for element, body in zip(v, bodies, strict=True):
-            append(header)
-            if body is not None:
-                append(body)
+        if kind is dict or isinstance(value, BaseModel):
+            tables.append(name)
+        elif element is not None and kind is list:
+            if getattr(element, "__toml_inline__", False):
+                runs.append((_writer(pieces), ""))
+                pieces = []
+                runs.append((None, name))
             else:
-                _table(out, element, name, fragments, blocks)
+                # written here only when empty; otherwise as an array of tables, later
+                pieces.append(f"{{'' if {v} else '{name} = []' + NL}}")
+                arrays.append(name)
+        elif kind is list:
+            pieces.append(f"{name} = {{A({v}) if {v} else '[]'}}\\n")
+        elif kind in _SPELLING:
+            pieces.append(f"{name} = {{{_SPELLING[kind].replace('v', v, 1)}}}\\n")
+        else:
+            return None
+    runs.append((_writer(pieces), ""))
+    kept = tuple(r for r in runs if r[0] is not None or r[1])
+    only = kept[0][0] if len(kept) == 1 else None
+    return _Template(only, () if only else kept, tuple(tables), tuple(arrays))
+
+
+def _writer(pieces: list[str]) -> Callable[[dict[str, Any]], str] | None:
+    if not pieces:
+        return None
+    source = f'def write(d):\n    return f"{"".join(pieces)}"\n'
+    namespace = dict(_NAMESPACE, NL="\n")
+    exec(source, namespace)  # noqa: S102 - built from field names checked to be bare keys
+    return namespace["write"]  # type: ignore[no-any-return]
+
+
+def _model_list(annotation: Any) -> type[BaseModel] | None:
+    """The model M of a field declared `list[M]` (or `list[M] | None`), else None."""
+    for option in typing.get_args(annotation) if _is_union(annotation) else (annotation,):
+        if typing.get_origin(option) is list:
+            (element,) = typing.get_args(option) or (None,)
+            if isinstance(element, type) and issubclass(element, BaseModel):
+                return element
+    return None
+
+
+def _is_union(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
+def _templated(
+    out: list[Any],
+    template: _Template,
+    fields: dict[str, Any],
+    path: str,
+    fragments: Fragments,
+    blocks: list[int] | None,
+) -> None:
+    if template.write is not None:  # most models: scalars only
+        out.append(template.write(fields))
+    for write, inline in template.runs:
+        if write is not None:
+            out.append(write(fields))
+        else:
+            rows = fields[inline]
+            if rows:
+                _inline_rows(out, inline, rows, fragments, blocks)
+            else:
+                out.append(f"{inline} = []\n")
+    for k in template.tables:
+        name = f"{path}.{k}" if path else k
+        out.append(f"\n[{name}]\n")
+        _table(out, fields[k], name, fragments, blocks)
+    for k in template.arrays:
+        rows = fields[k]
+        if rows:
+            _array_of_tables(out, f"{path}.{k}" if path else k, rows, fragments, blocks)
 
 
 # id of a fragment's text -> (the text, its UTF-8 bytes). Holding the text keeps its id from
@@ -192,6 +343,12 @@ def _inline_rows(
 ) -> None:
     """An array of models marked `__toml_inline__`: one inline table a line, fields left at
     their defaults left out (TOML readers fill them back in), so a long list stays short."""
+    if blocks is not None and fragments is SHARED:
+        encoded = list(map(_SHARED_BYTES.get, map(id, rows)))
+        if all(encoded):  # each is shared (a fragment is never empty)
+            blocks.append(len(out))
+            out.append(f"{key} = [\n".encode() + b"".join(encoded) + b"]\n")  # type: ignore[arg-type]
+            return
     bodies = [fragments.get(id(row)) for row in rows]
     if _as_block(out, blocks, bodies, f"{key} = [\n", "", "]\n"):
         return

@@ -15,14 +15,23 @@ from datetime import date, datetime
 from types import ModuleType
 
 import pytest
+from pydantic import BaseModel
 
 from rarplan import assessment, eligibility, results, selection, tomlout
 from rarplan import catalogue as cat
-from rarplan.assessment import _construct, assess, ogrs_of
+from rarplan.assessment import assess, ogrs_of
 from rarplan.case import Case
 from rarplan.eligibility import judge
 from rarplan.facts import FACTS, FactReader, case_facts
-from rarplan.plan import Assessment, Availability, InterventionResult, Plan
+from rarplan.plan import (
+    Assessment,
+    Availability,
+    InterventionResult,
+    Plan,
+    SelectedIntervention,
+    UnmetNeed,
+    construct,
+)
 from rarplan.planfile import dump_plan
 from rarplan.results import result_dict, result_json
 
@@ -120,18 +129,29 @@ def test_shared_results_are_registered_with_both_writers(warm: list[Plan]) -> No
         assert dump_plan(plan) == tomlout.dumps(plan)
 
 
-@pytest.mark.parametrize("model", [Assessment, Plan, Availability])
-def test_construct_is_model_construct(model: type[Assessment | Plan | Availability]) -> None:
-    """`_construct` skips what model_construct does for aliases, defaults, private attributes
+@pytest.mark.parametrize("model", [Assessment, Plan, Availability, SelectedIntervention, UnmetNeed])
+def test_construct_is_model_construct(model: type[BaseModel]) -> None:
+    """`construct` skips what model_construct does for aliases, defaults, private attributes
     and hooks: these models must have none of them."""
     assert not model.__pydantic_post_init__
     assert not model.__private_attributes__
     assert all(f.alias is None and f.validation_alias is None for f in model.model_fields.values())
-    plan = assess(Case.model_validate({"crn": "X123456", "scores": {"ogrs": 60}}), cat.load())
-    source = {"Assessment": plan.assessment, "Plan": plan, "Availability": Availability()}
+    case = {
+        "crn": "X123456",
+        "scores": {"ogrs": 60},
+        "needs": {"relationships": True, "lifestyle_associates": True},
+    }
+    plan = assess(Case.model_validate(case), cat.load())
+    source = {
+        "Assessment": plan.assessment,
+        "Plan": plan,
+        "Availability": Availability(),
+        "SelectedIntervention": plan.selected[0],
+        "UnmetNeed": plan.unmet_needs[0],
+    }
     values = dict(source[model.__name__].__dict__)
     unset = frozenset({"rationale"} if model is Assessment else ())
-    ours = _construct(model, dict(values), unset)
+    ours = construct(model, dict(values), unset)
     theirs = model.model_construct(**{k: v for k, v in values.items() if k not in unset})
     if model is Assessment:
         ours.rationale = theirs.rationale = values["rationale"]

@@ -28,7 +28,8 @@ def mode(path: Path) -> int:
 def test_files_are_owner_only_whatever_the_umask(tmp_path):
     old = os.umask(0)
     try:
-        target = storage.atomic_write(tmp_path / "X123456.plan.toml", "x = 1\n")
+        target = tmp_path / "X123456.plan.toml"
+        storage.atomic_write(target, "x = 1\n")
     finally:
         os.umask(old)
     assert mode(target) == 0o600
@@ -68,7 +69,8 @@ def write_way(request, monkeypatch):
 def test_both_ways_write_owner_only_refuse_to_clobber_and_leave_nothing(tmp_path, write_way):
     old = os.umask(0)
     try:
-        target = storage.atomic_write(tmp_path / "X123456.plan.toml", "x = 1\n", durable=False)
+        target = tmp_path / "X123456.plan.toml"
+        storage.atomic_write(target, "x = 1\n", durable=False)
     finally:
         os.umask(old)
     assert mode(target) == 0o600

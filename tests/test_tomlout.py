@@ -13,9 +13,21 @@ from hypothesis import strategies as st
 from rarplan import catalogue as cat
 from rarplan import tomlout
 from rarplan.assessment import assess
+from rarplan.case import Case
 from rarplan.caseio import load_case
 from rarplan.errors import InvalidInput
-from rarplan.plan import InterventionResult, Plan
+from rarplan.plan import (
+    AttendanceRecord,
+    Availability,
+    Completion,
+    DateRange,
+    HistoryEntry,
+    InterventionResult,
+    OutcomeReview,
+    Plan,
+    UnmetNeed,
+    Unscheduled,
+)
 
 from .conftest import REPO
 
@@ -117,3 +129,97 @@ def test_inline_rows_read_back_as_the_same_results(rows):
     assert [InterventionResult.model_validate(r) for r in back] == rows
     shared = {id(r): tomlout.fragment(r) for r in rows}
     assert tomlout.dumpb({"interventions": rows}, shared) == text.encode("utf-8")
+
+
+def every_kind_of_table() -> Plan:
+    """A plan using every model of the file: schedule (with a timetable and unscheduled
+    sessions), attendance, outcome reviews, the completion and a history entry holding the
+    schedule it replaced; optional fields both set and left out."""
+    from .test_attendance import scheduled_plan
+
+    plan = scheduled_plan()
+    schedule = plan.schedule
+    assert schedule is not None
+    schedule.timetable = {"msrp-home": {"weekday": "mon", "start": "10:00", "place": "Maidstone"}}
+    schedule.unscheduled = [Unscheduled(intervention="job-club", sessions=0, reason="No count")]
+    schedule.appointments[0].place = "Maidstone office"
+    schedule.replanned_from = date(2027, 2, 1)
+    plan.availability = Availability(
+        days=["mon", "tue"], unavailable=[DateRange(start=date(2027, 2, 1), end=date(2027, 2, 5))]
+    )
+    plan.selected[0].override_reason = 'Chosen "anyway" \\ with care\x7f'
+    plan.attendance = [
+        AttendanceRecord(
+            date=date(2027, 1, 11),
+            intervention="msrp-home",
+            session=1,
+            outcome="attended",
+            recorded_at=datetime(2027, 1, 11, 12, 0),
+        ),
+        AttendanceRecord(
+            date=date(2027, 1, 18), intervention="msrp-home", session=2, outcome="late", note="x"
+        ),
+    ]
+    plan.outcomes = [
+        OutcomeReview(intervention="msrp-home", outcome="Outcome", result="partly_achieved")
+    ]
+    plan.completion = Completion(
+        completed_on=date(2027, 3, 1),
+        status="completed_early",
+        rar_days_ordered=6,
+        rar_days_completed=2,
+        rationale="Needs met",
+        record_file=None,
+    )
+    plan.history = [
+        HistoryEntry(at=datetime(2027, 2, 1, 9, 30), action="replan", schedule=schedule),
+        HistoryEntry(at=datetime(2027, 2, 2, 9, 30), by="RO", action="attend"),
+    ]
+    plan.unmet_needs = [UnmetNeed(need="accommodation", reason="None suitable")]
+    plan.case.checks = {"refuses_treatment": False}
+    plan.case.plan.hours = {"msrp-home": 4}
+    return plan
+
+
+def generated_plans(count: int) -> list[Plan]:
+    """Plans of the bench generator's cases: all sorts of needs, circumstances and stages."""
+    from .test_bench_generator import jsonl
+
+    catalogue = cat.load()
+    return [
+        assess(Case.model_validate_json(line), catalogue, today=date(2026, 11, 23))
+        for line in jsonl(count).splitlines()
+    ]
+
+
+def test_templates_write_what_the_general_loop_writes(monkeypatch):
+    """A model's table is written by a function made for its fields' types (one f-string);
+    the bytes are those of the general field-by-field loop, for every kind of table."""
+    plans = [every_kind_of_table(), *generated_plans(300)]
+    fast = [(tomlout.dumps(p, tomlout.SHARED), tomlout.dumpb(p, tomlout.SHARED)) for p in plans]
+    assert any(key[0] is Plan for key in tomlout._TEMPLATES)
+    monkeypatch.setattr(tomlout, "_TEMPLATES", {})
+    monkeypatch.setattr(tomlout, "_template", lambda model, fields: None)
+    slow = [(tomlout.dumps(p, tomlout.SHARED), tomlout.dumpb(p, tomlout.SHARED)) for p in plans]
+    assert fast == slow
+    assert not tomlout._TEMPLATES
+    back = Plan.model_validate(tomllib.loads(fast[0][0]))
+    assert back == plans[0]
+
+
+def test_templates_read_values_by_name_and_write_them_in_field_order():
+    """A model's values in another order (built by hand) are still written right: a template
+    reads them by name. One missing a field is written by the general loop."""
+    shuffled = {"reason": "r", "need": "accommodation"}
+    odd = UnmetNeed.model_construct(**shuffled)
+    object.__setattr__(odd, "__dict__", shuffled)
+    partial = UnmetNeed.model_construct(need="housing")
+    for _ in range(2):  # made, then taken from the cache
+        text = tomlout.dumps({"unmet": [UnmetNeed(need="a", reason="b"), odd, partial]})
+        assert tomllib.loads(text)["unmet"] == [
+            {"need": "a", "reason": "b"},
+            {"need": "accommodation", "reason": "r"},
+            {"need": "housing"},
+        ]
+        assert text.index('need = "accommodation"') < text.index('reason = "r"')
+    assert tomlout._TEMPLATES[(UnmetNeed, (str,))] is None

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,11 @@ class Settings:
     json_output: bool
     no_plan: bool
 
+    def __post_init__(self) -> None:
+        # worked out once, not per case
+        self.where = f"{self.name}: {'row' if self.name.lower().endswith('.csv') else 'line'} "
+        self.plans = None if self.out_dir is None or self.no_plan else str(self.out_dir)
+
 
 @dataclass
 class Tally:
@@ -51,10 +57,12 @@ class Tally:
 _worker: tuple[Catalogue, Settings] | None = None
 
 
-def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, str, int]:
+def _process(
+    n: int, raw: Any, catalogue: Catalogue, s: Settings, today: date
+) -> tuple[str, str, int]:
     """One case: (stdout text, stderr text, 0 or the error's exit code)."""
 
-    where = f"{s.name}: {'row' if s.name.lower().endswith('.csv') else 'line'} {n}"
+    where = f"{s.where}{n}"
     crn: Any = None
     try:
         case = _valid_case(raw) if isinstance(raw, str) else None
@@ -63,17 +71,14 @@ def _process(n: int, raw: Any, catalogue: Catalogue, s: Settings) -> tuple[str, 
             crn = raw.get("crn")
             case = case_from_dict(raw, where)
         crn = case.crn
-        plan = assess(case, catalogue, source=where)
+        plan = assess(case, catalogue, source=where, today=today)
         target = None
-        if s.out_dir is not None and not s.no_plan:
-            target = s.out_dir / default_plan_name(plan.crn)
+        if s.plans is not None:
+            target = os.path.join(s.plans, default_plan_name(plan.crn))
             save_plan(plan, target, overwrite=s.force, durable=False)
         if s.json_output:
             return (
-                result_json(
-                    plan, str(target) if target else None, catalogue, schema_version=1, line=n
-                )
-                + "\n",
+                result_json(plan, target, catalogue, schema_version=1, line=n) + "\n",
                 "",
                 0,
             )
@@ -132,8 +137,9 @@ def _chunk(items: list[tuple[int, Any]]) -> Done:
     assert _worker is not None
     catalogue, settings = _worker
     outs, errs, codes = [], [], []
+    today = date.today()  # once a chunk (a fraction of a second)
     for n, raw in items:
-        out, err, code = _process(n, raw, catalogue, settings)
+        out, err, code = _process(n, raw, catalogue, settings, today)
         outs.append(out)
         errs.append(err)
         codes.append(code)
@@ -214,7 +220,7 @@ def run_batch(
     rows = _rows(source)
     if workers == 1:
         for n, raw in rows:
-            out, err, code = _process(n, raw, catalogue, settings)
+            out, err, code = _process(n, raw, catalogue, settings, date.today())
             _emit((out.encode("utf-8"), err, [code]), tally)
     else:
         _run_pool(rows, catalogue, settings, workers, tally)
