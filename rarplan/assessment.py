@@ -9,6 +9,7 @@ the OGRS table, below 25%, sexual offending, the pre-sentence proposal), section
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter, getitem
@@ -16,7 +17,7 @@ from operator import attrgetter, getitem
 from rarplan.bands import Band, band_for
 from rarplan.case import Case
 from rarplan.catalogue import Catalogue, Intervention
-from rarplan.eligibility import verdicts
+from rarplan.eligibility import Judgement, Verdict, verdicts
 from rarplan.errors import InvalidInput, RefusedByRules
 from rarplan.needs import NEED_LABELS
 from rarplan.plan import (
@@ -97,7 +98,7 @@ def assess(
         )
     layout = _layout(catalogue)
     judged = verdicts(catalogue, case, today, ogrs)
-    judgements = dict(zip(layout.ids, map(_JUDGEMENT, judged), strict=True))
+    judgements = _Judgements(layout.at, judged)
     needs = case.needs.identified()
     need_set = frozenset(needs)
     treatments, met_by_treatment = treatment_requirements(case)
@@ -257,7 +258,6 @@ def assess(
     )
 
 
-_JUDGEMENT = attrgetter("judgement")
 _RESULTS = attrgetter("results")
 _PARAGRAPHS = frozenset({"rationale", "psr_proposal"})  # set after construction, if at all
 _AVAILABILITY = frozenset(Availability.model_fields)  # all defaults, as Availability() has
@@ -269,6 +269,7 @@ class _Layout:
 
     catalogue: Catalogue
     ids: tuple[str, ...]
+    at: dict[str, int]  # id -> position
     needs: tuple[frozenset[str], ...]
     accredited: tuple[tuple[int, Intervention], ...]  # (position, entry)
     # identified needs -> whether each entry meets one of them (at most 2**10 sets of needs)
@@ -287,6 +288,26 @@ class _Layout:
 _LAYOUTS: dict[int, _Layout] = {}
 
 
+class _Judgements(Mapping[str, Judgement]):
+    """The case's judgements by entry id, read from its verdicts when asked: the proposal
+    reads a few of them, so building a dictionary of all of them each case is not worth it."""
+
+    __slots__ = ("_at", "_judged")
+
+    def __init__(self, at: dict[str, int], judged: list[Verdict]) -> None:
+        self._at = at
+        self._judged = judged
+
+    def __getitem__(self, entry_id: str) -> Judgement:
+        return self._judged[self._at[entry_id]].judgement
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
 def _layout(catalogue: Catalogue) -> _Layout:
     held = _LAYOUTS.get(id(catalogue))
     if held is None or held.catalogue is not catalogue:
@@ -294,6 +315,7 @@ def _layout(catalogue: Catalogue) -> _Layout:
         held = _Layout(
             catalogue,
             tuple(e.id for e in entries),
+            {e.id: at for at, e in enumerate(entries)},
             tuple(frozenset(e.needs) for e in entries),
             tuple((at, e) for at, e in enumerate(entries) if e.accredited),
         )

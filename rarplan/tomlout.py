@@ -132,7 +132,18 @@ def _table(
         if template is _UNKNOWN:
             template = _template(type(value), fields)
         if template is not None:
-            _templated(out, template, fields, path, fragments, blocks)
+            if template.write is not None:  # most models: scalars only
+                out.append(template.write(fields))
+            else:
+                _runs(out, template, fields, fragments, blocks)
+            if template.tables:
+                for k, name, header in template.headers.get(path) or _headers(template, path):
+                    out.append(header)
+                    _table(out, fields[k], name, fragments, blocks)
+            for k in template.arrays:
+                rows = fields[k]
+                if rows:
+                    _array_of_tables(out, f"{path}.{k}" if path else k, rows, fragments, blocks)
             return
     tables = []
     arrays = []
@@ -187,6 +198,7 @@ class _Template(NamedTuple):
     runs: tuple[tuple[Callable[[dict[str, Any]], str] | None, str], ...]  # else: in turn
     tables: tuple[str, ...]  # fields holding a sub-table
     arrays: tuple[str, ...]  # fields holding a list of models, written after the tables
+    headers: dict[str, tuple[tuple[str, str, str], ...]]  # path -> `_headers`
 
 
 _UNKNOWN: Any = object()
@@ -249,7 +261,7 @@ def _build_template(model: type[BaseModel], fields: dict[str, Any]) -> _Template
     runs.append((_writer(pieces), ""))
     kept = tuple(r for r in runs if r[0] is not None or r[1])
     only = kept[0][0] if len(kept) == 1 else None
-    return _Template(only, () if only else kept, tuple(tables), tuple(arrays))
+    return _Template(only, () if only else kept, tuple(tables), tuple(arrays), {})
 
 
 def _writer(pieces: list[str]) -> Callable[[dict[str, Any]], str] | None:
@@ -275,16 +287,14 @@ def _is_union(annotation: Any) -> bool:
     return typing.get_origin(annotation) in (typing.Union, types.UnionType)
 
 
-def _templated(
+def _runs(
     out: list[Any],
     template: _Template,
     fields: dict[str, Any],
-    path: str,
     fragments: Fragments,
     blocks: list[int] | None,
 ) -> None:
-    if template.write is not None:  # most models: scalars only
-        out.append(template.write(fields))
+    """Scalars around inline rows, in field order."""
     for write, inline in template.runs:
         if write is not None:
             out.append(write(fields))
@@ -294,14 +304,17 @@ def _templated(
                 _inline_rows(out, inline, rows, fragments, blocks)
             else:
                 out.append(f"{inline} = []\n")
+
+
+def _headers(template: _Template, path: str) -> tuple[tuple[str, str, str], ...]:
+    """(field, table name, header line) of each sub-table, for a table at `path`."""
+    found = []
     for k in template.tables:
         name = f"{path}.{k}" if path else k
-        out.append(f"\n[{name}]\n")
-        _table(out, fields[k], name, fragments, blocks)
-    for k in template.arrays:
-        rows = fields[k]
-        if rows:
-            _array_of_tables(out, f"{path}.{k}" if path else k, rows, fragments, blocks)
+        found.append((k, name, f"\n[{name}]\n"))
+    if len(template.headers) < 100:
+        template.headers[path] = tuple(found)
+    return tuple(found)
 
 
 # id of a fragment's text -> (the text, its UTF-8 bytes). Holding the text keeps its id from
