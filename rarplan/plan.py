@@ -210,6 +210,8 @@ class Plan(_Model):
 
 
 _M = TypeVar("_M", bound=BaseModel)
+# (model, fields left unset) -> the fields set, as `construct` is given all of them
+_GIVEN: dict[tuple[type[BaseModel], frozenset[str]], frozenset[str]] = {}
 
 
 def construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = frozenset()) -> _M:
@@ -223,7 +225,10 @@ def construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = f
     """
     made = model.__new__(model)
     object.__setattr__(made, "__dict__", values)
-    object.__setattr__(made, "__pydantic_fields_set__", set(values).difference(unset))
+    given = _GIVEN.get((model, unset))
+    if given is None or len(given) + len(unset) != len(values):
+        given = _GIVEN[(model, unset)] = frozenset(values).difference(unset)
+    object.__setattr__(made, "__pydantic_fields_set__", set(given))
     object.__setattr__(made, "__pydantic_extra__", None)
     object.__setattr__(made, "__pydantic_private__", None)
     return made

@@ -145,6 +145,8 @@ def _table(
                 if rows:
                     _array_of_tables(out, f"{path}.{k}" if path else k, rows, fragments, blocks)
             return
+    elif not value:  # an empty dict: its header alone
+        return
     tables = []
     arrays = []
     append = out.append
