@@ -725,7 +725,12 @@ def machine() -> dict[str, Any]:
 
 
 def write_outputs(
-    results: list[Result], settings: Settings, command: str, load_before: float, stem: str
+    results: list[Result],
+    settings: Settings,
+    command: str,
+    load_before: float,
+    stem: str,
+    out: Path = OUT,
 ) -> str:
     info = machine()
     info["load_average_1min_at_start"] = round(load_before, 2)
@@ -738,8 +743,8 @@ def write_outputs(
     )
     commands = [f"- {r.name}: " + "; ".join(f"`{c}`" for c in r.commands) for r in results]
     text = f"{header}\n\n{table(results)}\n\nCommands timed:\n" + "\n".join(commands) + "\n"
-    OUT.mkdir(exist_ok=True)
-    (OUT / f"{stem}.md").write_text(text, encoding="utf-8")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.md").write_text(text, encoding="utf-8")
     document = {
         "command": command,
         "machine": info,
@@ -753,7 +758,7 @@ def write_outputs(
         },
         "results": [asdict(r) for r in results],
     }
-    (OUT / f"{stem}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    (out / f"{stem}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return text
 
 
@@ -791,6 +796,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs per start-up command (default 20)")
     parser.add_argument("--cases", type=int, help="cases in the batch (default 100,000)")
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="folder for latest.* / partial.* (default bench/out)"
+    )
     parser.add_argument(
         "--profile-imports",
         action="store_true",
@@ -833,7 +841,7 @@ def main(argv: list[str] | None = None) -> int:
     # A full run is `latest`; a quick, partial or resized one must not overwrite its figures.
     partial = args.quick or args.only or args.runs or args.cases
     text = write_outputs(
-        results, settings, command, load_before, "partial" if partial else "latest"
+        results, settings, command, load_before, "partial" if partial else "latest", args.out
     )
     print(text)
     if args.profile_imports:

@@ -53,9 +53,12 @@ VERY_HIGH = Band("high", "High intensity RAR", "Over 90%", 6.2, 25, 60)
 BANDS: tuple[Band, ...] = (NONE, LOW, MEDIUM, HIGH, VERY_HIGH)
 
 
+_NUMBER = (int, float)  # a tuple: `int | float` would make a union object at every call
+
+
 def band_for(ogrs: float) -> Band:
     """The guidance's row for an OGRS 2-year percentage (0 to 100)."""
-    if isinstance(ogrs, bool) or not isinstance(ogrs, int | float) or ogrs != ogrs:
+    if isinstance(ogrs, bool) or not isinstance(ogrs, _NUMBER) or ogrs != ogrs:
         raise InvalidInput(f"OGRS must be a number from 0 to 100, not {ogrs!r}")
     if ogrs < 0 or ogrs > 100:
         raise InvalidInput(

@@ -286,11 +286,11 @@ def fit_to_days(
                 trimmable.append((s, _defaults(entry).appointments))
     # Counted on plain numbers, then set once: a model's attribute is slow to set.
     appointments = [s.appointments or 0 for s, _ in trimmable]
-    while cost > limit:
-        candidates = [at for at, n in enumerate(appointments) if n > MIN_MODULAR_HOURS]
-        if not candidates:
-            break
-        biggest = max(candidates, key=appointments.__getitem__)  # the first of the biggest
+    places = range(len(appointments))
+    while cost > limit and appointments:
+        biggest = max(places, key=appointments.__getitem__)  # the first of the biggest
+        if appointments[biggest] <= MIN_MODULAR_HOURS:
+            break  # all at their least
         appointments[biggest] -= 1
         cost -= 1
     for (s, default), n in zip(trimmable, appointments, strict=True):

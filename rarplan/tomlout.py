@@ -60,6 +60,10 @@ def _escape_del(text: str) -> str:
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
+_TEMPORAL = (datetime, date, time)  # tuples: `a | b` would make a union object each call
+_SEQUENCE = (list, tuple)
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return _ENCODE_STR(value)  # type: ignore[no-any-return]
@@ -71,9 +75,9 @@ def _scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return _float(value)
-    if isinstance(value, datetime | date | time):
+    if isinstance(value, _TEMPORAL):
         return value.isoformat()
-    if isinstance(value, list | tuple):
+    if isinstance(value, _SEQUENCE):
         return _array(value)
     if isinstance(value, dict):
         return (

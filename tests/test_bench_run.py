@@ -1,0 +1,32 @@
+"""The benchmark script itself still runs (bench/run.py): a small smoke run of the benchmarks
+that are quick at a small size, so a change to a command's flags or to the scheduler's entry
+point cannot break `make bench` unseen. Speed is never asserted here (issue 5)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import REPO
+
+
+def test_the_bench_runs_each_quick_benchmark_to_a_figure(tmp_path):
+    names = ["schedule-one", "batch-json", "batch-plans"]
+    only = [arg for name in names for arg in ("--only", name)]
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), *only, "--cases", "120", "--runs", "1"]
+        + ["--no-hyperfine", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert done.returncode in (0, 1), done.stderr  # 1: a target missed at this tiny size
+    report = json.loads((tmp_path / "partial.json").read_text(encoding="utf-8"))
+    results = {r["name"]: r for r in report["results"]}
+    assert list(results) == names
+    for name, result in results.items():
+        assert result["status"] in ("pass", "FAIL"), (name, result["reason"])
+        assert result["rarplan_s"] > 0, name
+    assert (tmp_path / "partial.md").read_text(encoding="utf-8").count("| schedule-one") == 1
