@@ -212,6 +212,12 @@ class Plan(_Model):
 _M = TypeVar("_M", bound=BaseModel)
 # (model, fields left unset) -> the fields set, as `construct` is given all of them
 _GIVEN: dict[tuple[type[BaseModel], frozenset[str]], frozenset[str]] = {}
+# BaseModel's slots, set through their descriptors: half the time of object.__setattr__
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = frozenset()) -> _M:
@@ -223,12 +229,12 @@ def construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = f
     aliases, private attributes or hooks (a test compares the two). `unset` fields are left
     out of `model_fields_set`, as if defaulted.
     """
-    made = model.__new__(model)
-    object.__setattr__(made, "__dict__", values)
+    made = _new(model)
+    _set_dict(made, values)
     given = _GIVEN.get((model, unset))
     if given is None or len(given) + len(unset) != len(values):
         given = _GIVEN[(model, unset)] = frozenset(values).difference(unset)
-    object.__setattr__(made, "__pydantic_fields_set__", set(given))
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
+    _set_fields_set(made, set(given))
+    _set_extra(made, None)
+    _set_private(made, None)
     return made

@@ -211,14 +211,14 @@ _UNKNOWN: Any = object()
 # (model class, its values' types in the order of its __dict__) -> its template, or None for
 # the general loop. A template reads the values by name and writes them in field order.
 _TEMPLATES: dict[tuple[type, tuple[type, ...]], _Template | None] = {}
-# How each scalar type is written inside a generated f-string ("v" is the value).
+# How each scalar type is written inside a generated f-string ("{}" stands for the value).
 _SPELLING = {
-    str: "E(v)",
-    bool: "B[v]",
-    int: "v",  # f"{v}" of an int is str(v)
-    float: "F(v)",
-    date: "v.isoformat()",
-    datetime: "v.isoformat()",
+    str: "E({})",
+    bool: "B[{}]",
+    int: "{}",  # f"{v}" of an int is str(v)
+    float: "F({})",
+    date: "{}.isoformat()",
+    datetime: "{}.isoformat()",
 }
 _NAMESPACE = {"E": _ENCODE_STR, "B": {True: "true", False: "false"}, "F": _float, "A": _array}
 
@@ -239,12 +239,12 @@ def _build_template(model: type[BaseModel], fields: dict[str, Any]) -> _Template
     tables: list[str] = []
     arrays: list[str] = []
     for name, info in model.model_fields.items():
+        if not _BARE.fullmatch(name):
+            return None
         value = fields[name]
         kind = type(value)
         element = _model_list(info.annotation)
-        v = f"d['{name}']"
-        if not _BARE.fullmatch(name):
-            return None
+        v = f"d['{name}']"  # the value, in the generated code
         if value is None:
             continue
         if kind is dict or isinstance(value, BaseModel):
@@ -261,7 +261,7 @@ def _build_template(model: type[BaseModel], fields: dict[str, Any]) -> _Template
         elif kind is list:
             pieces.append(f"{name} = {{A({v}) if {v} else '[]'}}\\n")
         elif kind in _SPELLING:
-            pieces.append(f"{name} = {{{_SPELLING[kind].replace('v', v, 1)}}}\\n")
+            pieces.append(f"{name} = {{{_SPELLING[kind].format(v)}}}\\n")
         else:
             return None
     runs.append((_writer(pieces), ""))

@@ -135,6 +135,7 @@ def test_construct_is_model_construct(model: type[BaseModel]) -> None:
     and hooks: these models must have none of them."""
     assert not model.__pydantic_post_init__
     assert not model.__private_attributes__
+    assert model.__new__ is object.__new__
     assert all(f.alias is None and f.validation_alias is None for f in model.model_fields.values())
     case = {
         "crn": "X123456",
