@@ -399,32 +399,29 @@ def fill(template: list[str], **values: str) -> list[str]:
 
 
 def _batch_runs(argv: list[str], settings: Settings, n: int, json_lines: bool) -> list[Run]:
-    """Up to `batch_runs` runs, fewer once they have taken BATCH_BUDGET_S in all."""
+    """Up to `batch_runs` runs, fewer once they have taken BATCH_BUDGET_S in all.
+
+    Each run writes into its own folder under the work folder, which is removed only when the
+    whole bench ends: on ext4 without a journal, files created within minutes of deleting many
+    are far slower to create (the inode allocator checks and skips recently deleted inodes,
+    `recently_deleted` in fs/ext4/ialloc.c). Deleting a run's 100,000 plans between runs, or
+    before the next benchmark, would time that clean-up, not rarplan.
+    """
     runs: list[Run] = []
-    outs: list[Path] = []
-    try:
-        for i in range(settings.batch_runs):
-            if sum(r.seconds for r in runs) > BATCH_BUDGET_S:
-                break
-            out = settings.work / f"plans-{i}"
-            outs.append(out)
-            real = [a.replace("{out}", str(out)) for a in argv]
-            run = run_once(real, settings.work, count_lines=json_lines, sample_memory=True)
-            if i == 0:
-                not_built(run, "rarplan " + " ".join(argv[len(rarplan_argv()) :][:2]))
-            if json_lines and (run.lines != n or run.errors):
-                raise Skip(
-                    f"{run.errors} of {n} cases failed, {run.lines} lines out; first: "
-                    f"{run.first_error or run.stderr.strip()[:200]}"
-                )
-            runs.append(run)
-    finally:
-        # Removed after the last run, not between runs: on ext4 without a journal, files
-        # created within a minute or more of deleting many are far slower to create (the
-        # inode allocator checks and skips recently deleted inodes, `recently_deleted` in
-        # fs/ext4/ialloc.c), which would time the benchmark's own clean-up, not rarplan.
-        for out in outs:
-            shutil.rmtree(out, ignore_errors=True)
+    for i in range(settings.batch_runs):
+        if sum(r.seconds for r in runs) > BATCH_BUDGET_S:
+            break
+        out = settings.work / f"plans-{i}"
+        real = [a.replace("{out}", str(out)) for a in argv]
+        run = run_once(real, settings.work, count_lines=json_lines, sample_memory=True)
+        if i == 0:
+            not_built(run, "rarplan " + " ".join(argv[len(rarplan_argv()) :][:2]))
+        if json_lines and (run.lines != n or run.errors):
+            raise Skip(
+                f"{run.errors} of {n} cases failed, {run.lines} lines out; first: "
+                f"{run.first_error or run.stderr.strip()[:200]}"
+            )
+        runs.append(run)
     return runs
 
 
