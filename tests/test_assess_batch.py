@@ -204,3 +204,24 @@ def test_shipped_examples_pass_the_one_step_parse(example: Path) -> None:
     raw, _ = load_document(example)
     line = json.dumps(raw, default=str)
     assert _valid_case(line) == _two_step(line)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_plans_are_dated_when_they_are_made(tmp_path: Path, workers: int) -> None:
+    """The clock is read once a chunk in the workers (once a case when reading one by one):
+    every plan's `created` time and assessment date are those of the run."""
+    from datetime import datetime
+
+    from rarplan.planfile import load_plan
+
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines(30)) + "\n")
+    before = datetime.now().replace(microsecond=0)
+    done = batch(source, "--out-dir", str(tmp_path / "plans"), "--quiet", workers=workers)
+    after = datetime.now()
+    assert done.returncode == 0, done.stderr
+    plans = [load_plan(p)[0] for p in sorted((tmp_path / "plans").iterdir())]
+    assert len(plans) == 30
+    for plan in plans:
+        assert before <= plan.created <= after
+        assert plan.assessment.assessed_on in {before.date(), after.date()}

@@ -130,8 +130,8 @@ def _init(catalogue: Catalogue, settings: Settings) -> None:
 
 
 def _clock() -> tuple[date, datetime]:
-    """Today and now (to the second), read once a chunk of cases (a fraction of a second)
-    rather than for each: the assessment date and the plans' `created` time."""
+    """Today and now (to the second): the assessment date and the plans' `created` time. The
+    workers read it once a chunk of cases (a fraction of a second's work), not for each."""
     now = datetime.now().replace(microsecond=0)
     return now.date(), now
 
@@ -226,10 +226,9 @@ def run_batch(
     gc.set_threshold(100_000, 50, 100)
     rows = _rows(source)
     if workers == 1:
-        for count, (n, raw) in enumerate(rows):
-            if count % CHUNK == 0:
-                clock = _clock()
-            out, err, code = _process(n, raw, catalogue, settings, clock)
+        for n, raw in rows:
+            # read for each case here: from stdin, cases may come minutes apart
+            out, err, code = _process(n, raw, catalogue, settings, _clock())
             _emit((out.encode("utf-8"), err, [code]), tally)
     else:
         _run_pool(rows, catalogue, settings, workers, tally)
