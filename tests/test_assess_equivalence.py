@@ -24,6 +24,7 @@ from rarplan.case import Case
 from rarplan.eligibility import judge
 from rarplan.facts import FACTS, FactReader, case_facts
 from rarplan.plan import (
+    Agreement,
     Assessment,
     Availability,
     InterventionResult,
@@ -129,7 +130,9 @@ def test_shared_results_are_registered_with_both_writers(warm: list[Plan]) -> No
         assert dump_plan(plan) == tomlout.dumps(plan)
 
 
-@pytest.mark.parametrize("model", [Assessment, Plan, Availability, SelectedIntervention, UnmetNeed])
+@pytest.mark.parametrize(
+    "model", [Assessment, Plan, Availability, Agreement, SelectedIntervention, UnmetNeed]
+)
 def test_construct_is_model_construct(model: type[BaseModel]) -> None:
     """`construct` skips what model_construct does for aliases, defaults, private attributes
     and hooks: these models must have none of them."""
@@ -147,6 +150,7 @@ def test_construct_is_model_construct(model: type[BaseModel]) -> None:
         "Assessment": plan.assessment,
         "Plan": plan,
         "Availability": Availability(),
+        "Agreement": plan.agreement,
         "SelectedIntervention": plan.selected[0],
         "UnmetNeed": plan.unmet_needs[0],
     }
