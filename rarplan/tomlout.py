@@ -132,9 +132,10 @@ def _table(
     all have fragments goes in as one bytes block, its place noted in `blocks`."""
     if isinstance(value, BaseModel):
         fields = value.__dict__
-        template = _TEMPLATES.get((type(value), tuple(map(type, fields.values()))), _UNKNOWN)
+        key = (type(value), tuple(map(type, fields.values())))
+        template = _TEMPLATES.get(key, _UNKNOWN)
         if template is _UNKNOWN:
-            template = _template(type(value), fields)
+            template = _template(key, fields)
         if template is not None:
             if template.write is not None:  # most models: scalars only
                 out.append(template.write(fields))
@@ -184,11 +185,11 @@ def _array_of_tables(
     out: list[Any], name: str, rows: list[Any], fragments: Fragments, blocks: list[int] | None
 ) -> None:
     header = f"\n[[{name}]]\n"
-    bodies = [fragments.get(id(element)) for element in rows]
-    if _as_block(out, blocks, bodies, header, header, ""):
+    if _as_block(out, blocks, rows, fragments, header, header, ""):
         return
-    for element, body in zip(rows, bodies, strict=True):
+    for element in rows:
         out.append(header)
+        body = fragments.get(id(element))
         if body is not None:
             out.append(body)
         else:
@@ -223,10 +224,11 @@ _SPELLING = {
 _NAMESPACE = {"E": _ENCODE_STR, "B": {True: "true", False: "false"}, "F": _float, "A": _array}
 
 
-def _template(model: type[BaseModel], fields: dict[str, Any]) -> _Template | None:
+def _template(key: tuple[type, tuple[type, ...]], fields: dict[str, Any]) -> _Template | None:
     """Build (and keep) the template for a model's values, or None if its fields are not all
     of the kinds a template writes (the general loop writes those)."""
-    key = (model, tuple(map(type, fields.values())))
+    model = key[0]
+    assert issubclass(model, BaseModel)
     found = _build_template(model, fields) if fields.keys() == model.model_fields.keys() else None
     if len(_TEMPLATES) < 2_000:
         _TEMPLATES[key] = found
@@ -323,38 +325,31 @@ def _headers(template: _Template, path: str) -> tuple[tuple[str, str, str], ...]
     return tuple(found)
 
 
-# id of a fragment's text -> (the text, its UTF-8 bytes). Holding the text keeps its id from
-# being reused by another string while the entry is here.
-_ENCODED: dict[int, tuple[str, bytes]] = {}
-
-
 def _as_block(
-    out: list[Any], blocks: list[int] | None, bodies: list[Any], start: str, between: str, end: str
+    out: list[Any],
+    blocks: list[int] | None,
+    rows: list[Any],
+    fragments: Fragments,
+    start: str,
+    between: str,
+    end: str,
 ) -> bool:
     """For `dumpb`, an array whose elements are all shared fragments goes in as one bytes block
-    (its place noted in `blocks`); False when it is to be written as text."""
-    if blocks is None or None in bodies:
+    (its place noted in `blocks`); False when it is to be written as text. The fragments of
+    `SHARED` were encoded once, by `share`: a few non-Latin-1 characters in them (the card's
+    curly quotes) do not make the whole document a wide string to join and encode."""
+    if blocks is None:
+        return False
+    if fragments is SHARED:
+        encoded: list[bytes | None] = list(map(_SHARED_BYTES.get, map(id, rows)))
+    else:
+        bodies = [fragments.get(id(row)) for row in rows]
+        encoded = [None if body is None else _utf8(body) for body in bodies]
+    if None in encoded:
         return False
     blocks.append(len(out))
-    out.append(_block(bodies, start, between, end))
+    out.append(start.encode() + between.encode().join(encoded) + end.encode())  # type: ignore[arg-type]
     return True
-
-
-def _block(bodies: list[Any], start: str, between: str, end: str) -> bytes:
-    """Fragments joined as bytes: each is encoded once, so a few non-Latin-1 characters in
-    them (the card's curly quotes) do not make the whole document a wide string to join and
-    encode."""
-    encoded = []
-    for body in bodies:
-        held = _ENCODED.get(id(body))
-        if held is not None and held[0] is body:
-            encoded.append(held[1])
-            continue
-        found = _utf8(body)
-        if len(_ENCODED) < 20_000:
-            _ENCODED[id(body)] = (body, found)
-        encoded.append(found)
-    return start.encode() + between.encode().join(encoded) + end.encode()
 
 
 def _inline_rows(
@@ -362,15 +357,9 @@ def _inline_rows(
 ) -> None:
     """An array of models marked `__toml_inline__`: one inline table a line, fields left at
     their defaults left out (TOML readers fill them back in), so a long list stays short."""
-    if blocks is not None and fragments is SHARED:
-        encoded = list(map(_SHARED_BYTES.get, map(id, rows)))
-        if all(encoded):  # each is shared (a fragment is never empty)
-            blocks.append(len(out))
-            out.append(f"{key} = [\n".encode() + b"".join(encoded) + b"]\n")  # type: ignore[arg-type]
-            return
-    bodies = [fragments.get(id(row)) for row in rows]
-    if _as_block(out, blocks, bodies, f"{key} = [\n", "", "]\n"):
+    if _as_block(out, blocks, rows, fragments, f"{key} = [\n", "", "]\n"):
         return
+    bodies = [fragments.get(id(row)) for row in rows]
     lines = [
         body if body is not None else _inline_row(row)
         for body, row in zip(bodies, rows, strict=True)

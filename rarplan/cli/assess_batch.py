@@ -35,16 +35,10 @@ WORKERS_ENV = "RARPLAN_WORKERS"
 
 @dataclass
 class Settings:
-    name: str
-    out_dir: Path | None
+    where: str  # "NAME: line " or "NAME: row ": a case's number follows
+    plans: str | None  # the folder for plan files, or None to write none
     force: bool
     json_output: bool
-    no_plan: bool
-
-    def __post_init__(self) -> None:
-        # worked out once, not per case
-        self.where = f"{self.name}: {'row' if self.name.lower().endswith('.csv') else 'line'} "
-        self.plans = None if self.out_dir is None or self.no_plan else str(self.out_dir)
 
 
 @dataclass
@@ -209,12 +203,15 @@ def run_batch(
     json_output: bool,
     no_plan: bool,
 ) -> int:
-    if out_dir is not None and not no_plan:
-        if out_dir.exists() and not out_dir.is_dir():
-            raise InvalidInput(f"{out_dir}: not a folder")
-        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    plans = None if out_dir is None or no_plan else out_dir
+    if plans is not None:
+        if plans.exists() and not plans.is_dir():
+            raise InvalidInput(f"{plans}: not a folder")
+        plans.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = "<stdin>" if source == "-" else source
+    unit = "row" if name.lower().endswith(".csv") else "line"
     settings = Settings(
-        "<stdin>" if source == "-" else source, out_dir, force, json_output, no_plan
+        f"{name}: {unit} ", None if plans is None else str(plans), force, json_output
     )
     tally = Tally()
     workers = _workers(source)
@@ -232,10 +229,10 @@ def run_batch(
             _emit((out.encode("utf-8"), err, [code]), tally)
     else:
         _run_pool(rows, catalogue, settings, workers, tally)
-    if out_dir is not None and not no_plan and tally.done:
+    if plans is not None and tally.done:
         os.sync()  # one flush for the whole batch instead of one per plan
     if not json_output:
-        where = f" into {out_dir}" if out_dir is not None and not no_plan else ""
+        where = f" into {plans}" if plans is not None else ""
         info(f"assessed {tally.done} case(s){where}; {tally.failed} failed")
     if tally.failed:
         return min(tally.codes) if len(tally.codes) == 1 else ExitCode.INVALID_INPUT
