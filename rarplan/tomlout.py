@@ -29,16 +29,18 @@ _ENCODE_STR: Any = json.encoder.encode_basestring
 
 # id(object) -> its encoded array-of-tables body, for objects shared between documents.
 Fragments = Mapping[int, str]
-# Objects registered here (by `share`) must stay alive for the life of the process (their id
-# is the key).
+# Objects registered by `share`, by id; they are kept alive here, so no other object can take
+# their id while their text is held.
 SHARED: dict[int, str] = {}
 _SHARED_BYTES: dict[int, bytes] = {}  # the same texts, encoded
+_SHARED_ALIVE: list[BaseModel] = []
 
 
 def share(value: BaseModel) -> None:
-    """Register an object shared between documents (kept alive by the caller): `dumps` and
-    `dumpb` given `SHARED` write its text made here once."""
+    """Register an object shared between documents (for good: callers bound how many):
+    `dumps` and `dumpb` given `SHARED` write its text made here once."""
     text = fragment(value)
+    _SHARED_ALIVE.append(value)
     SHARED[id(value)] = text
     _SHARED_BYTES[id(value)] = _utf8(text)
 
