@@ -192,8 +192,27 @@ def atomic_write(
         raise
 
 
+def _umask_keeps_owner() -> bool:
+    """Whether the umask leaves the owner's read and write bits, so a file created with mode
+    0600 has it. Read from /proc (Linux) rather than set and restored; False where unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8) & 0o600 == 0
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
+
+
+_OWNER_KEPT: list[bool] = []  # the answer, once asked: rarplan never changes its umask
+
+
 def _fill(fd: int, payload: bytes, durable: bool) -> None:
-    os.fchmod(fd, 0o600)  # the mode given at creation is cut by the umask
+    if not _OWNER_KEPT:
+        _OWNER_KEPT.append(_umask_keeps_owner())
+    if not _OWNER_KEPT[0]:
+        os.fchmod(fd, 0o600)  # the mode given at creation was cut by the umask
     written = os.write(fd, payload)  # all of it, for a regular file, but for a signal
     if written < len(payload):
         view = memoryview(payload)[written:]

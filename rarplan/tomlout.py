@@ -347,10 +347,17 @@ def _as_block(
     else:
         bodies = [fragments.get(id(row)) for row in rows]
         encoded = [None if body is None else _utf8(body) for body in bodies]
-    if None in encoded:
+    # `all`, not `None in` (which compares each with None): an empty fragment, if any, only
+    # sends the rows down the text path, which writes the same
+    if not all(encoded):
         return False
     blocks.append(len(out))
-    out.append(start.encode() + between.encode().join(encoded) + end.encode())  # type: ignore[arg-type]
+    if between:
+        out.append(start.encode() + between.encode().join(encoded) + end.encode())  # type: ignore[arg-type]
+    else:
+        encoded.insert(0, start.encode())
+        encoded.append(end.encode())
+        out.append(b"".join(encoded))  # type: ignore[arg-type]
     return True
 
 

@@ -35,6 +35,21 @@ def test_files_are_owner_only_whatever_the_umask(tmp_path):
     assert mode(target) == 0o600
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o277, 0o577])
+def test_owner_only_when_the_umask_takes_the_owners_bits_too(tmp_path, monkeypatch, umask):
+    # The mode is set again only when the umask cut it; which is read once, from /proc.
+    monkeypatch.setattr(storage, "_OWNER_KEPT", [])
+    old = os.umask(umask)
+    try:
+        assert storage._umask_keeps_owner() is (umask & 0o600 == 0)
+        target = tmp_path / "X123456.plan.toml"
+        storage.atomic_write(target, "x = 1\n", durable=False)
+    finally:
+        os.umask(old)
+    assert mode(target) == 0o600
+    assert target.read_text() == "x = 1\n"
+
+
 def test_existing_file_is_never_overwritten_without_force(tmp_path):
     target = tmp_path / "a.toml"
     storage.atomic_write(target, "old")
