@@ -6,6 +6,7 @@ Source: issue 5 (JSON lines with `--batch`, plan files, the scripting contract) 
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -225,3 +226,73 @@ def test_plans_are_dated_when_they_are_made(tmp_path: Path, workers: int) -> Non
     for plan in plans:
         assert before <= plan.created <= after
         assert plan.assessment.assessed_on in {before.date(), after.date()}
+
+
+def _numbered(text: str) -> dict[int, str]:
+    """The CRN on each line as the text reader numbers lines (`\\n`, `\\r\\n` or `\\r` ends one)."""
+    found = {}
+    for n, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.strip():
+            found[n] = json.loads(line)["crn"]
+    return found
+
+
+def test_line_ends_blank_lines_a_bom_and_a_long_line_number_as_the_text_reader_does(
+    tmp_path: Path,
+) -> None:
+    """A big file is read in blocks of whole lines (split by the workers, or by the parent with
+    one worker): the same numbers and results as reading it line by line, whatever ends a line,
+    with blank lines, a byte-order mark, a line longer than a block and no final line end."""
+    from rarplan.cli.assess_batch import BLOCK_BYTES
+
+    cases = lines(300)
+    ends = ["\n", "\r\n", "\r", "\n\n", "\n  \t\n"]
+    long = json.dumps({"crn": "X999999", "note": "x" * (BLOCK_BYTES + 1000)})
+    parts = [case + ends[n % len(ends)] for n, case in enumerate(cases)]
+    parts.insert(150, long + "\r\n")
+    text = "".join(parts).rstrip()
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(codecs.BOM_UTF8 + text.encode())
+    expected = _numbered(text)
+    for workers in (1, 2):
+        done = batch(source, "--json", "--no-plan", workers=workers)
+        assert done.returncode == 3, done.stderr  # the long line's unknown key
+        out = [json.loads(line) for line in done.stdout.splitlines()]
+        assert {o["line"]: o["crn"] for o in out} == expected
+        (error,) = [o for o in out if "error" in o]
+        assert error["crn"] == "X999999" and "note: unknown key" in error["error"]["message"]
+
+
+def test_a_line_that_is_not_utf8_stops_the_batch_at_that_line(tmp_path: Path) -> None:
+    """The lines before it are assessed, its own number is reported, nothing after is read: the
+    same with one worker and with two."""
+    cases = lines(300)
+    data = "\n".join(cases).encode() + b"\n"
+    at = data.index(cases[217].encode()) + 30
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(data[:at] + b"\xff" + data[at:])
+    assert source.stat().st_size >= 256 * 1024  # the worker pool's size
+    for workers in (1, 2):
+        done = batch(source, "--json", "--out-dir", str(tmp_path / f"w{workers}"), workers=workers)
+        assert done.returncode == 3, done.stderr
+        out = [json.loads(line) for line in done.stdout.splitlines()]
+        assert [o["line"] for o in out] == list(range(1, 219))
+        assert out[-1]["error"]["message"].endswith(
+            "cases.jsonl: line 218: not UTF-8 text; stopped reading"
+        )
+        assert len(list((tmp_path / f"w{workers}").iterdir())) == 217
+
+
+def test_from_stdin_a_line_that_is_not_utf8_is_named_by_its_number_too() -> None:
+    cases = lines(5)
+    data = ("\n".join(cases[:3]) + "\r\n").encode() + b'{"crn": "\xff"}\n' + cases[4].encode()
+    done = subprocess.run(
+        [sys.executable, "-m", "rarplan", "assess", "--batch", "-", "--json", "--no-plan"],
+        input=codecs.BOM_UTF8 + data,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 3
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3, 4]
+    assert out[-1]["error"]["message"] == "<stdin>: line 4: not UTF-8 text; stopped reading"

@@ -1,17 +1,23 @@
 """`rarplan assess --batch`: stream many cases; one bad case never stops the rest.
 
 Large files are assessed by two worker processes (one per core) in bounded, ordered chunks,
-so output order matches input order and memory stays flat however long the file.
+so output order matches input order and memory stays flat however long the file. A JSON-lines
+file is read in blocks of whole lines that the workers split themselves.
 """
 
 from __future__ import annotations
 
+import codecs
 import collections
+import contextlib
+import functools
 import gc
+import io
 import json
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,9 +31,10 @@ from rarplan.cli.output import info, one_line
 from rarplan.errors import ExitCode, InvalidInput, RarplanError
 from rarplan.planfile import default_plan_name, save_plan
 from rarplan.results import result_json
-from rarplan.storage import open_text
+from rarplan.storage import reading
 
 CHUNK = 400
+BLOCK_BYTES = 512 * 1024  # a worker's share of a JSON-lines file: about 350 cases
 IN_FLIGHT = 6  # chunks queued at once: bounds memory
 POOL_MIN_BYTES = 256 * 1024
 WORKERS_ENV = "RARPLAN_WORKERS"
@@ -147,22 +154,76 @@ def _chunk(items: list[tuple[int, Any]]) -> Done:
     return "".join(outs).encode("utf-8"), "".join(errs), codes
 
 
+def _split(first: int, data: bytes) -> list[tuple[int, str]]:
+    """A block of whole lines (UTF-8, checked when read) as numbered lines, the first numbered
+    `first`, split as the text reader splits them (at \\n, \\r\\n or \\r); blank ones left out."""
+    lines = io.StringIO(data.decode("utf-8"), newline="")
+    return [(n, line) for n, line in enumerate(lines, start=first) if line.strip()]
+
+
+def _block(first: int, data: bytes) -> Done:
+    """A worker's share of a JSON-lines file, split here rather than by the parent."""
+    return _chunk(_split(first, data))
+
+
+def _count_lines(data: bytes) -> int:
+    """How many lines the text reader finds in whole lines of bytes."""
+    lines = data.count(b"\n")
+    if b"\r" in data:  # rare: a quick look saves two counts
+        lines += data.count(b"\r") - data.count(b"\r\n")
+    return lines
+
+
+def _blocks(source: str) -> Iterator[tuple[int, bytes | str]]:
+    """A JSON-lines file in blocks of whole lines, each with the number of its first line (stdin
+    a line at a time: cases may come minutes apart). Each block is checked to be UTF-8 first:
+    at the first line that is not, the lines before it come, then that line's error (a str),
+    and nothing after it is read. (A text reader decodes ahead in chunks: it reported the
+    error a few lines early, and left unread the good lines before it in the same chunk.)"""
+    name = "<stdin>" if source == "-" else source
+    with contextlib.ExitStack() as stack:
+        if source == "-":
+            read = sys.stdin.buffer.readline
+        else:
+            stack.enter_context(reading(source))
+            read = functools.partial(stack.enter_context(open(source, "rb")).read, BLOCK_BYTES)
+        first = 1
+        rest = b""
+        more = read().removeprefix(codecs.BOM_UTF8)  # as the utf-8-sig text reader does
+        while more or rest:
+            data = rest + more if rest else more
+            end = data.rfind(b"\n") + 1 if more else len(data)  # at the end: the last line
+            if end == 0:
+                rest = data  # a line longer than a block: read on
+            else:
+                block, rest = data[:end], data[end:]
+                try:
+                    if not block.isascii():  # ASCII is UTF-8 (a quick look, no copy)
+                        block.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    good = block[: exc.start]
+                    whole = good[: max(good.rfind(b"\n"), good.rfind(b"\r")) + 1]
+                    if whole:
+                        yield first, whole
+                    bad = first + _count_lines(whole)
+                    yield bad, f"{name}: line {bad}: not UTF-8 text; stopped reading"
+                    return
+                yield first, block
+                first += _count_lines(block)
+            more = read()
+
+
 def _rows(source: str) -> Any:
     """(number, raw) pairs: JSONL lines stay text (parsed in the worker), CSV rows as dicts."""
     if source.lower().endswith(".csv"):
         for n, raw in iter_csv(source):
             yield n, ((n, raw.message) if isinstance(raw, InvalidInput) else raw)
         return
-    stream = open_text(source)
-    n = 0
-    with stream:
-        try:
-            for n, line in enumerate(stream, start=1):
-                if line.strip():
-                    yield n, line
-        except UnicodeDecodeError:
-            # the stream cannot be trusted past a decoding error: report it and stop
-            yield n + 1, (n + 1, f"{source}: line {n + 1}: not UTF-8 text; stopped reading")
+    for first, data in _blocks(source):
+        if isinstance(data, str):  # the line that is not UTF-8: its error, and stop
+            yield first, (first, data)
+            return
+        yield from _split(first, data)
 
 
 def _workers(source: str) -> int:
@@ -221,14 +282,13 @@ def run_batch(
     gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
-    rows = _rows(source)
     if workers == 1:
-        for n, raw in rows:
+        for n, raw in _rows(source):
             # read for each case here: from stdin, cases may come minutes apart
             out, err, code = _process(n, raw, catalogue, settings, _clock())
             _emit((out.encode("utf-8"), err, [code]), tally)
     else:
-        _run_pool(rows, catalogue, settings, workers, tally)
+        _run_pool(_jobs(source), catalogue, settings, workers, tally)
     if plans is not None and tally.done:
         os.sync()  # one flush for the whole batch instead of one per plan
     if not json_output:
@@ -239,21 +299,38 @@ def run_batch(
     return ExitCode.OK
 
 
+Job = tuple[Callable[..., Done], tuple[Any, ...]]  # a worker's function and its arguments
+
+
+def _jobs(source: str) -> Iterator[Job]:
+    """The workers' shares, in order: a JSON-lines file in blocks of whole lines (split by the
+    workers); stdin and CSV in chunks of rows read here."""
+    if source != "-" and not source.lower().endswith(".csv"):
+        for first, data in _blocks(source):
+            if isinstance(data, str):  # the line that is not UTF-8: its error
+                yield _chunk, ([(first, (first, data))],)
+            else:
+                yield _block, (first, data)
+        return
+    chunk: list[tuple[int, Any]] = []
+    for item in _rows(source):
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            yield _chunk, (chunk,)
+            chunk = []
+    if chunk:
+        yield _chunk, (chunk,)
+
+
 def _run_pool(
-    rows: Any, catalogue: Catalogue, settings: Settings, workers: int, tally: Tally
+    jobs: Iterator[Job], catalogue: Catalogue, settings: Settings, workers: int, tally: Tally
 ) -> None:
     context = multiprocessing.get_context("fork")
     pending: collections.deque[Any] = collections.deque()
     with context.Pool(workers, initializer=_init, initargs=(catalogue, settings)) as pool:
-        chunk: list[tuple[int, Any]] = []
-        for item in rows:
-            chunk.append(item)
-            if len(chunk) >= CHUNK:
-                pending.append(pool.apply_async(_chunk, (chunk,)))
-                chunk = []
-                if len(pending) >= IN_FLIGHT:
-                    _emit(pending.popleft().get(), tally)
-        if chunk:
-            pending.append(pool.apply_async(_chunk, (chunk,)))
+        for job, args in jobs:
+            pending.append(pool.apply_async(job, args))
+            if len(pending) >= IN_FLIGHT:
+                _emit(pending.popleft().get(), tally)
         while pending:
             _emit(pending.popleft().get(), tally)
