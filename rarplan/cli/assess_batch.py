@@ -154,14 +154,17 @@ def _chunk(items: list[tuple[int, Any]]) -> Done:
     return "".join(outs).encode("utf-8"), "".join(errs), codes
 
 
-def _split(first: int, data: bytes) -> list[tuple[int, str]]:
+def _split(first: int, data: bytes | str) -> list[tuple[int, Any]]:
     """A block of whole lines (UTF-8, checked when read) as numbered lines, the first numbered
-    `first`, split as the text reader splits them (at \\n, \\r\\n or \\r); blank ones left out."""
+    `first`, split as the text reader splits them (at \\n, \\r\\n or \\r); blank ones left out.
+    For the line that is not UTF-8 (`data` is its error), that line's error row."""
+    if isinstance(data, str):
+        return [(first, (first, data))]
     lines = io.StringIO(data.decode("utf-8"), newline="")
     return [(n, line) for n, line in enumerate(lines, start=first) if line.strip()]
 
 
-def _block(first: int, data: bytes) -> Done:
+def _block(first: int, data: bytes | str) -> Done:
     """A worker's share of a JSON-lines file, split here rather than by the parent."""
     return _chunk(_split(first, data))
 
@@ -220,9 +223,6 @@ def _rows(source: str) -> Any:
             yield n, ((n, raw.message) if isinstance(raw, InvalidInput) else raw)
         return
     for first, data in _blocks(source):
-        if isinstance(data, str):  # the line that is not UTF-8: its error, and stop
-            yield first, (first, data)
-            return
         yield from _split(first, data)
 
 
@@ -307,10 +307,7 @@ def _jobs(source: str) -> Iterator[Job]:
     workers); stdin and CSV in chunks of rows read here."""
     if source != "-" and not source.lower().endswith(".csv"):
         for first, data in _blocks(source):
-            if isinstance(data, str):  # the line that is not UTF-8: its error
-                yield _chunk, ([(first, (first, data))],)
-            else:
-                yield _block, (first, data)
+            yield _block, (first, data)
         return
     chunk: list[tuple[int, Any]] = []
     for item in _rows(source):
