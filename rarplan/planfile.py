@@ -85,8 +85,12 @@ def save_plan(
     plan: Plan, path: str | Path, *, overwrite: bool = False, durable: bool = True
 ) -> None:
     """Write the plan atomically (0600)."""
-    data = tomlout.dumpb(plan, tomlout.SHARED)
-    atomic_write(path, data, overwrite=overwrite, durable=durable)
+    atomic_write(path, plan_bytes(plan), overwrite=overwrite, durable=durable)
+
+
+def plan_bytes(plan: Plan) -> bytes:
+    """The plan file's contents."""
+    return tomlout.dumpb(plan, tomlout.SHARED)
 
 
 def default_plan_name(crn: str) -> str:

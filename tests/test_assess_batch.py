@@ -296,3 +296,42 @@ def test_from_stdin_a_line_that_is_not_utf8_is_named_by_its_number_too() -> None
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["line"] for o in out] == [1, 2, 3, 4]
     assert out[-1]["error"]["message"] == "<stdin>: line 4: not UTF-8 text; stopped reading"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failure_at_each_stage_is_reported_at_its_line_and_the_rest_are_written(
+    tmp_path: Path, workers: int
+) -> None:
+    """A chunk's cases are read, assessed, then written in turn: a case that cannot be read
+    (exit 3), one the rules refuse (4: more days than the court ordered, guidance section 4)
+    and one whose plan file exists (5) each fail at their own line; every other plan is
+    written, and the existing file is left as it was."""
+    cases = lines(400, sentenced_only=True)
+    refused = json.loads(cases[100])
+    refused["scores"]["ogrs"] = 60.0
+    refused["plan"]["proposed_days"] = refused["sentence"]["rar_max_days"] + 1
+    cases[100] = json.dumps(refused)
+    cases[250] = "[1, 2]"
+    out_dir = tmp_path / "plans"
+    out_dir.mkdir()
+    taken = out_dir / f"{json.loads(cases[300])['crn']}.plan.toml"
+    taken.write_text("kept")
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    done = batch(source, "--json", "--out-dir", str(out_dir), workers=workers)
+    assert done.returncode == 3, done.stderr  # more than one kind of failure: exit 3
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["line"] for o in out] == list(range(1, 401))
+    failed = {o["line"]: (o["crn"], o["error"]["code"]) for o in out if "error" in o}
+    assert failed == {
+        101: (refused["crn"], 4),
+        251: (None, 3),
+        301: (json.loads(cases[300])["crn"], 5),
+    }
+    assert "already exists" in out[300]["error"]["message"]
+    assert taken.read_text() == "kept"
+    written = {p.name for p in out_dir.iterdir()} - {taken.name}
+    assert len(written) == 397
+    assert all(
+        o["plan_file"] == str(out_dir / f"{o['crn']}.plan.toml") for o in out if "error" not in o
+    )
