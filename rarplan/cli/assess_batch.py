@@ -91,20 +91,7 @@ def _assess_all(
             outcomes[n] = _failure(err, n, case.crn, s)
         else:
             plans.append((n, plan))
-    targets: dict[int, str] = {}
-    if s.plans is not None:
-        folder = s.plans
-        files = [
-            (n, plan.crn, os.path.join(folder, default_plan_name(plan.crn)), plan_bytes(plan))
-            for n, plan in plans
-        ]
-        for n, crn, target, data in files:
-            try:
-                atomic_write(target, data, overwrite=s.force, durable=False)
-            except RarplanError as err:
-                outcomes[n] = _failure(err, n, crn, s)
-            else:
-                targets[n] = target
+    targets = {} if s.plans is None else _write_plans(plans, s.plans, s, outcomes)
     for n, plan in plans:
         if n not in outcomes:
             outcomes[n] = _report(n, plan, targets.get(n), catalogue, s)
@@ -114,6 +101,26 @@ def _assess_all(
         "".join(o[1] for o in ordered),
         [o[2] for o in ordered],
     )
+
+
+def _write_plans(
+    plans: list[tuple[int, Plan]], folder: str, s: Settings, outcomes: dict[int, Outcome]
+) -> dict[int, str]:
+    """Every plan's file made, then all written: each written file by case number; a file
+    that could not be written is the case's outcome instead."""
+    files = [
+        (n, plan.crn, os.path.join(folder, default_plan_name(plan.crn)), plan_bytes(plan))
+        for n, plan in plans
+    ]
+    targets = {}
+    for n, crn, target, data in files:
+        try:
+            atomic_write(target, data, overwrite=s.force, durable=False)
+        except RarplanError as err:
+            outcomes[n] = _failure(err, n, crn, s)
+        else:
+            targets[n] = target
+    return targets
 
 
 def _case(n: int, raw: Any, s: Settings) -> Case | Outcome:
