@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, TextIO
 
-from rarplan.needs import NEED_AREAS
-from rarplan.ogrs import FIELDS as OGRS3_FIELDS
+from rarplan.assess.ogrs import FIELDS as OGRS3_FIELDS
+from rarplan.model.needs import NEED_AREAS
 
 DEFAULT_SEED = 2027
 FIRST_START = date(2027, 1, 4)

@@ -65,7 +65,7 @@ STATUS_FOLDER = (
     ["status", "{folder}", "--json"],
     ["status", "--batch", "{folder}", "--json"],
 )
-# Entry points of rarplan.scheduling tried for the in-process benchmark, each called as
+# Entry points of rarplan.schedule.make tried for the in-process benchmark, each called as
 # fn(plan, catalogue).
 SCHEDULING_ENTRY_POINTS = ("schedule_plan", "schedule", "build_schedule", "make_schedule")
 # Preferred for the 60-day plan (ten, ten, ten and eight appointments); then any eligible.
@@ -491,17 +491,17 @@ def _scheduling_entry() -> tuple[str, Callable[..., Any]]:
     import importlib
 
     try:
-        module = importlib.import_module("rarplan.scheduling")
+        module = importlib.import_module("rarplan.schedule.make")
     except ModuleNotFoundError as exc:
-        if exc.name != "rarplan.scheduling":
+        if exc.name != "rarplan.schedule.make":
             raise
-        raise Skip("rarplan/scheduling.py does not exist yet") from None
+        raise Skip("rarplan/schedule/make.py does not exist yet") from None
     for name in SCHEDULING_ENTRY_POINTS:
         fn = getattr(module, name, None)
         if callable(fn):
             return name, fn
     raise Skip(
-        "rarplan.scheduling has none of "
+        "rarplan.schedule.make has none of "
         + ", ".join(f"{n}()" for n in SCHEDULING_ENTRY_POINTS)
         + " yet"
     )
@@ -509,9 +509,9 @@ def _scheduling_entry() -> tuple[str, Callable[..., Any]]:
 
 def high_intensity_plan(interventions: int = 6) -> tuple[Any, Any]:
     """A sentenced case, OGRS 85, 60 RAR days over 12 months, with six eligible interventions."""
-    from rarplan import catalogue as cat
-    from rarplan.assessment import assess
-    from rarplan.case import Case
+    from rarplan.assess.assessment import assess
+    from rarplan.catalogue import models as cat
+    from rarplan.model.case import Case
 
     catalogue = cat.load(cat.resolve_path(None))
     raw = gen_cases.prune(next(iter(gen_cases.generate(1, sentenced_only=True))))
@@ -550,12 +550,12 @@ def bench_schedule_one(settings: Settings) -> Result:
     )
     name, fn = _scheduling_entry()
     plan, catalogue = high_intensity_plan()
-    result.commands = [f"rarplan.scheduling.{name}(plan, catalogue)"]
+    result.commands = [f"rarplan.schedule.make.{name}(plan, catalogue)"]
     try:
         for _ in range(max(1, settings.warmup)):
             fn(plan.model_copy(deep=True), catalogue)
     except TypeError as exc:
-        raise Skip(f"rarplan.scheduling.{name}(plan, catalogue) does not fit: {exc}") from None
+        raise Skip(f"rarplan.schedule.make.{name}(plan, catalogue) does not fit: {exc}") from None
     times = []
     for _ in range(settings.runs):
         copy = plan.model_copy(deep=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from rarplan.case import Case
-from rarplan.plan import Assessment, Plan, SelectedIntervention
+from rarplan.model.case import Case
+from rarplan.model.plan import Assessment, Plan, SelectedIntervention
 
 
 def case(**overrides: Any) -> Case:

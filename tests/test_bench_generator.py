@@ -1,7 +1,7 @@
 """bench/gen_cases.py: deterministic, and every case it makes is a valid case file.
 
 Source: issue 5 ("a deterministic generator in `bench/`") and the case file contract in
-rarplan/case.py. No timings here: speed is measured by `make bench`, never asserted in tests.
+rarplan/model/case.py. No timings here: speed is measured by `make bench`, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from rarplan.case import Case
-from rarplan.caseio import iter_csv
-from rarplan.ogrs import estimate
+from rarplan.assess.ogrs import estimate
+from rarplan.files.caseio import iter_csv
+from rarplan.model.case import Case
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 

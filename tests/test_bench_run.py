@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 def test_the_bench_runs_each_quick_benchmark_to_a_figure(tmp_path):

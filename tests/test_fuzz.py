@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 from rarplan.cli import main as cli_main
 from rarplan.cli.app import build
+from tests.conftest import REPO
 
 from . import factories
-from .conftest import REPO
 
 APP = build()
 runner = CliRunner()
@@ -57,7 +57,7 @@ json_values = st.recursive(
 def _plan_file(tmp: Path) -> Path:
     path = tmp / "X123456.plan.toml"
     if not path.exists():
-        from rarplan.planfile import save_plan
+        from rarplan.files.planfile import save_plan
 
         save_plan(factories.plan(), path)
     return path

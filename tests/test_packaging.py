@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 @pytest.mark.slow
@@ -28,7 +28,7 @@ def test_the_wheel_installs_and_runs_from_another_folder(tmp_path: Path):
     wheel = next(wheels.glob("rarplan-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "rarplan/data/interventions.toml" in names
-    assert "rarplan/templates/person.html.j2" in names
+    assert "rarplan/documents/templates/person.html.j2" in names
     env_dir = tmp_path / "env"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

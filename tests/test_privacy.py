@@ -12,8 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from rarplan.cli.app import build
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 NAME = "Zebedee Quillfeather"
 DOB = "1990-04-17"

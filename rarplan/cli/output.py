@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rarplan.errors import ExitCode, InvalidInput, RarplanError
+from rarplan.model.errors import ExitCode, InvalidInput, RarplanError, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,32 +89,6 @@ def emit_json_line(data: dict[str, Any]) -> None:
 
 def error_object(code: int, message: str, hint: str = "", **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "hint": hint, **extra}}
-
-
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0, 32), 127] if c not in (9,)}
-_CONTROL.update(
-    {
-        c: f"\\u{c:04x}"
-        for c in (
-            0x2028,
-            0x2029,
-            0x202A,
-            0x202B,
-            0x202C,
-            0x202D,
-            0x202E,
-            0x2066,
-            0x2067,
-            0x2068,
-            0x2069,
-        )
-    }
-)
-
-
-def one_line(text: str) -> str:
-    """Escape control and bidi characters so a message is one honest line."""
-    return text.translate(_CONTROL)
 
 
 def report(err: RarplanError, json_mode: bool) -> int:

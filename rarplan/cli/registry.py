@@ -9,48 +9,56 @@ from __future__ import annotations
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "assess",
-        "rarplan.cli.assess:assess",
+        "rarplan.cli.commands.assess:assess",
         "Assess needs: band, guideline days, eligible interventions; write the plan.",
     ),
     (
         "schedule",
-        "rarplan.cli.schedule:schedule",
+        "rarplan.cli.commands.schedule:schedule",
         "Turn the plan's interventions into dated appointments within the RAR days.",
     ),
     (
         "attend",
-        "rarplan.cli.attend:attend",
+        "rarplan.cli.commands.attend:attend",
         "Record attendance at appointments (from a file, or one by one).",
     ),
     (
         "complete",
-        "rarplan.cli.complete:complete",
+        "rarplan.cli.commands.complete:complete",
         "Record outcomes and close the RAR with a completion record.",
     ),
-    ("verify", "rarplan.cli.verify:verify", "Check a completion record still matches its plan."),
+    (
+        "verify",
+        "rarplan.cli.commands.verify:verify",
+        "Check a completion record still matches its plan.",
+    ),
     (
         "status",
-        "rarplan.cli.status:status",
+        "rarplan.cli.commands.status:status",
         "The caseload: one row per plan in a folder, most urgent first.",
     ),
     (
         "render",
-        "rarplan.cli.render:render",
+        "rarplan.cli.commands.render:render",
         "Write the plan for the person, the court proposal or the referral sheet.",
     ),
     (
         "band",
-        "rarplan.cli.band:band",
+        "rarplan.cli.commands.band:band",
         "Look up the RAR intensity band and guideline days for an OGRS score.",
     ),
     (
         "ogrs",
-        "rarplan.cli.ogrs:ogrs",
+        "rarplan.cli.commands.ogrs:ogrs",
         "Estimate OGRS3 1-year and 2-year scores from the published formula.",
     ),
 )
 GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("catalogue", "rarplan.cli.catalogue:app", "List, show and check the intervention catalogue."),
+    (
+        "catalogue",
+        "rarplan.cli.commands.catalogue:app",
+        "List, show and check the intervention catalogue.",
+    ),
 )
 
 EXIT_CODES: tuple[tuple[int, str], ...] = (

@@ -1,0 +1,386 @@
+"""`rarplan assess --batch`: stream many cases; one bad case never stops the rest.
+
+Large files are assessed by two worker processes (one per core) in bounded, ordered chunks,
+so output order matches input order and memory stays flat however long the file. A JSON-lines
+file is read in blocks of whole lines that the workers split themselves. A chunk goes through
+in stages (all read, all assessed, all written), not case by case.
+"""
+
+from __future__ import annotations
+
+import codecs
+import collections
+import contextlib
+import functools
+import gc
+import io
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rarplan.assess.assessment import assess
+from rarplan.assess.result import result_json
+from rarplan.catalogue.models import Catalogue
+from rarplan.files.caseio import case_from_dict, iter_csv
+from rarplan.files.planfile import default_plan_name, plan_bytes
+from rarplan.files.storage import atomic_write, reading
+from rarplan.model.case import Case
+from rarplan.model.errors import ExitCode, InvalidInput, RarplanError, one_line
+from rarplan.model.plan import Plan
+
+CHUNK = 400
+BLOCK_BYTES = 512 * 1024  # a worker's share of a JSON-lines file: about 350 cases
+IN_FLIGHT = 6  # chunks queued at once: bounds memory
+POOL_MIN_BYTES = 256 * 1024
+WORKERS_ENV = "RARPLAN_WORKERS"
+
+
+@dataclass
+class Settings:
+    where: str  # "NAME: line " or "NAME: row ": a case's number follows
+    plans: str | None  # the folder for plan files, or None to write none
+    force: bool
+    json_output: bool
+
+
+@dataclass
+class Tally:
+    done: int = 0
+    failed: int = 0
+    codes: set[int] = field(default_factory=set)
+
+
+_worker: tuple[Catalogue, Settings] | None = None
+
+
+Outcome = tuple[str, str, int]  # a case's stdout text, its stderr text, 0 or an exit code
+Done = tuple[bytes, str, list[int]]  # a chunk's stdout (encoded), its stderr, each exit code
+
+
+def _assess_all(
+    items: list[tuple[int, Any]],
+    catalogue: Catalogue,
+    s: Settings,
+    clock: tuple[date, datetime],
+) -> Done:
+    """Numbered cases in stages: all read, then all assessed, then each plan file made, then
+    all written, then the report, joined and encoded. A stage runs the same code case after
+    case, which stays in the CPU's caches. Case by case, with the kernel's work of creating
+    each file in between, 50,000 cases took 8.9 to 9.8 s against 7.0 to 7.6 s this way (2
+    CPUs, three runs each). Nothing is reported before the whole chunk is done either way."""
+    outcomes: dict[int, Outcome] = {}  # by case number: failures as they come, then the rest
+    cases: list[tuple[int, Case]] = []
+    for n, raw in items:
+        case = _case(n, raw, s)
+        if isinstance(case, Case):
+            cases.append((n, case))
+        else:
+            outcomes[n] = case
+    plans: list[tuple[int, Plan]] = []
+    for n, case in cases:
+        try:
+            plan = assess(case, catalogue, source=f"{s.where}{n}", today=clock[0], now=clock[1])
+        except RarplanError as err:
+            outcomes[n] = _failure(err, n, case.crn, s)
+        else:
+            plans.append((n, plan))
+    targets = {} if s.plans is None else _write_plans(plans, s.plans, s, outcomes)
+    for n, plan in plans:
+        if n not in outcomes:
+            outcomes[n] = _report(n, plan, targets.get(n), catalogue, s)
+    ordered = [outcomes[n] for n, _ in items]
+    return (
+        "".join(o[0] for o in ordered).encode("utf-8"),
+        "".join(o[1] for o in ordered),
+        [o[2] for o in ordered],
+    )
+
+
+def _write_plans(
+    plans: list[tuple[int, Plan]], folder: str, s: Settings, outcomes: dict[int, Outcome]
+) -> dict[int, str]:
+    """Every plan's file made, then all written: each written file by case number; a file
+    that could not be written is the case's outcome instead."""
+    files = [
+        (n, plan.crn, os.path.join(folder, default_plan_name(plan.crn)), plan_bytes(plan))
+        for n, plan in plans
+    ]
+    targets = {}
+    for n, crn, target, data in files:
+        try:
+            atomic_write(target, data, overwrite=s.force, durable=False)
+        except RarplanError as err:
+            outcomes[n] = _failure(err, n, crn, s)
+        else:
+            targets[n] = target
+    return targets
+
+
+def _case(n: int, raw: Any, s: Settings) -> Case | Outcome:
+    """The case read from its line or row, or the outcome saying what is wrong with it."""
+    crn: Any = None
+    try:
+        case = _valid_case(raw) if isinstance(raw, str) else None
+        if case is None:
+            where = f"{s.where}{n}"
+            raw = _as_dict(raw, where)
+            crn = raw.get("crn")
+            case = case_from_dict(raw, where)
+        return case
+    except RarplanError as err:
+        return _failure(err, n, crn, s)
+
+
+def _report(n: int, plan: Plan, target: str | None, catalogue: Catalogue, s: Settings) -> Outcome:
+    if s.json_output:
+        return result_json(plan, target, catalogue, schema_version=1, line=n) + "\n", "", 0
+    a = plan.assessment
+    days = "no RAR" if a.proposed_days is None else f"{a.proposed_days} days"
+    chosen = ", ".join(x.id for x in plan.selected) or "-"
+    return f"{plan.crn}\t{a.band}\t{days}\t{chosen}\n", "", 0
+
+
+def _failure(err: RarplanError, n: int, crn: Any, s: Settings) -> Outcome:
+    if s.json_output:
+        error = {"code": err.code, "message": one_line(err.message), "hint": err.hint}
+        line = {
+            "schema_version": 1,
+            "line": n,
+            "crn": crn if isinstance(crn, str) else None,
+            "error": error,
+        }
+        return json.dumps(line, ensure_ascii=False) + "\n", "", err.code
+    return "", f"rarplan: {one_line(err.message)}\n", err.code
+
+
+def _valid_case(line: str) -> Case | None:
+    """The case on a JSONL line, parsed and checked in one step (twice as fast as parsing,
+    then checking); None if anything is wrong: `_as_dict` and `case_from_dict` then say what,
+    in the words users see everywhere else."""
+    try:
+        return Case.model_validate_json(line)
+    except ValueError:
+        return None
+
+
+def _as_dict(raw: Any, where: str) -> dict[str, Any]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{where}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InvalidInput(f"{where}: nested too deeply") from None
+    if isinstance(raw, tuple):  # an error found while reading the row
+        raise InvalidInput(raw[1])
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"{where}: expected a JSON object")
+    return raw
+
+
+def _init(catalogue: Catalogue, settings: Settings) -> None:
+    global _worker
+    _worker = (catalogue, settings)
+
+
+def _clock() -> tuple[date, datetime]:
+    """Today and now (to the second): the assessment date and the plans' `created` time. The
+    workers read it once a chunk of cases (a fraction of a second's work), not for each."""
+    now = datetime.now().replace(microsecond=0)
+    return now.date(), now
+
+
+def _chunk(items: list[tuple[int, Any]]) -> Done:
+    """A worker's share, its output joined and encoded here so the parent only copies it."""
+    assert _worker is not None
+    return _assess_all(items, *_worker, _clock())
+
+
+def _split(first: int, data: bytes | str) -> list[tuple[int, Any]]:
+    """A block of whole lines (UTF-8, checked when read) as numbered lines, the first numbered
+    `first`, split as the text reader splits them (at \\n, \\r\\n or \\r); blank ones left out.
+    For the line that is not UTF-8 (`data` is its error), that line's error row."""
+    if isinstance(data, str):
+        return [(first, (first, data))]
+    lines = io.StringIO(data.decode("utf-8"), newline="")
+    return [(n, line) for n, line in enumerate(lines, start=first) if line.strip()]
+
+
+def _block(first: int, data: bytes | str) -> Done:
+    """A worker's share of a JSON-lines file, split here rather than by the parent."""
+    return _chunk(_split(first, data))
+
+
+def _count_lines(data: bytes) -> int:
+    """How many lines the text reader finds in whole lines of bytes."""
+    lines = data.count(b"\n")
+    if b"\r" in data:  # rare: a quick look saves two counts
+        lines += data.count(b"\r") - data.count(b"\r\n")
+    return lines
+
+
+def _blocks(source: str) -> Iterator[tuple[int, bytes | str]]:
+    """A JSON-lines file in blocks of whole lines, each with the number of its first line (stdin
+    a line at a time: cases may come minutes apart). Each block is checked to be UTF-8 first:
+    at the first line that is not, the lines before it come, then that line's error (a str),
+    and nothing after it is read. (A text reader decodes ahead in chunks: it reported the
+    error a few lines early, and left unread the good lines before it in the same chunk.)"""
+    name = "<stdin>" if source == "-" else source
+    with contextlib.ExitStack() as stack:
+        if source == "-":
+            read = sys.stdin.buffer.readline
+        else:
+            stack.enter_context(reading(source))
+            read = functools.partial(stack.enter_context(open(source, "rb")).read, BLOCK_BYTES)
+        first = 1
+        rest = b""
+        more = read().removeprefix(codecs.BOM_UTF8)  # as the utf-8-sig text reader does
+        while more or rest:
+            data = rest + more if rest else more
+            end = data.rfind(b"\n") + 1 if more else len(data)  # at the end: the last line
+            if end == 0:
+                rest = data  # a line longer than a block: read on
+            else:
+                block, rest = data[:end], data[end:]
+                try:
+                    if not block.isascii():  # ASCII is UTF-8 (a quick look, no copy)
+                        block.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    good = block[: exc.start]
+                    whole = good[: max(good.rfind(b"\n"), good.rfind(b"\r")) + 1]
+                    if whole:
+                        yield first, whole
+                    bad = first + _count_lines(whole)
+                    yield bad, f"{name}: line {bad}: not UTF-8 text; stopped reading"
+                    return
+                yield first, block
+                first += _count_lines(block)
+            more = read()
+
+
+def _rows(source: str) -> Any:
+    """(number, raw) pairs: JSONL lines stay text (parsed in the worker), CSV rows as dicts."""
+    if source.lower().endswith(".csv"):
+        for n, raw in iter_csv(source):
+            yield n, ((n, raw.message) if isinstance(raw, InvalidInput) else raw)
+        return
+    for first, data in _blocks(source):
+        yield from _split(first, data)
+
+
+def _workers(source: str) -> int:
+    wanted = os.environ.get(WORKERS_ENV)
+    if wanted is not None:
+        return max(1, int(wanted)) if wanted.isdigit() else 1
+    try:
+        big = source != "-" and os.path.getsize(source) >= POOL_MIN_BYTES
+    except OSError:
+        big = False
+    return min(2, os.cpu_count() or 1) if big else 1
+
+
+def _emit(done: Done, tally: Tally) -> None:
+    out, err, codes = done
+    if out:
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # stdout replaced by a text-only stream (embedding, tests)
+            sys.stdout.write(out.decode("utf-8"))
+        else:
+            sys.stdout.flush()  # anything already written through the text layer goes first
+            binary.write(out)
+    if err:
+        sys.stderr.write(err)
+    for code in codes:
+        if code:
+            tally.failed += 1
+            tally.codes.add(code)
+        else:
+            tally.done += 1
+
+
+def run_batch(
+    source: str,
+    out_dir: Path | None,
+    catalogue: Catalogue,
+    force: bool,
+    json_output: bool,
+    no_plan: bool,
+    say: Callable[[str], None] | None = None,
+) -> int:
+    """Assess every case of `source`; one result line each on stdout, a summary to `say`."""
+    plans = None if out_dir is None or no_plan else out_dir
+    if plans is not None:
+        if plans.exists() and not plans.is_dir():
+            raise InvalidInput(f"{plans}: not a folder")
+        plans.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = "<stdin>" if source == "-" else source
+    unit = "row" if name.lower().endswith(".csv") else "line"
+    settings = Settings(
+        f"{name}: {unit} ", None if plans is None else str(plans), force, json_output
+    )
+    tally = Tally()
+    workers = _workers(source)
+    # A batch allocates millions of short-lived objects and makes no reference cycles worth
+    # chasing: collect what start-up left, freeze it (shared with forked workers, never
+    # scanned again), and run the cycle collector far less often.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    if workers == 1:
+        for n, raw in _rows(source):
+            # read for each case here: from stdin, cases may come minutes apart
+            _emit(_assess_all([(n, raw)], catalogue, settings, _clock()), tally)
+    else:
+        _run_pool(_jobs(source), catalogue, settings, workers, tally)
+    if plans is not None and tally.done:
+        os.sync()  # one flush for the whole batch instead of one per plan
+    if not json_output:
+        where = f" into {plans}" if plans is not None else ""
+        (say or _to_stderr)(f"assessed {tally.done} case(s){where}; {tally.failed} failed")
+    if tally.failed:
+        return min(tally.codes) if len(tally.codes) == 1 else ExitCode.INVALID_INPUT
+    return ExitCode.OK
+
+
+Job = tuple[Callable[..., Done], tuple[Any, ...]]  # a worker's function and its arguments
+
+
+def _jobs(source: str) -> Iterator[Job]:
+    """The workers' shares, in order: a JSON-lines file in blocks of whole lines (split by the
+    workers); stdin and CSV in chunks of rows read here."""
+    if source != "-" and not source.lower().endswith(".csv"):
+        for first, data in _blocks(source):
+            yield _block, (first, data)
+        return
+    chunk: list[tuple[int, Any]] = []
+    for item in _rows(source):
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            yield _chunk, (chunk,)
+            chunk = []
+    if chunk:
+        yield _chunk, (chunk,)
+
+
+def _run_pool(
+    jobs: Iterator[Job], catalogue: Catalogue, settings: Settings, workers: int, tally: Tally
+) -> None:
+    context = multiprocessing.get_context("fork")
+    pending: collections.deque[Any] = collections.deque()
+    with context.Pool(workers, initializer=_init, initargs=(catalogue, settings)) as pool:
+        for job, args in jobs:
+            pending.append(pool.apply_async(job, args))
+            if len(pending) >= IN_FLIGHT:
+                _emit(pending.popleft().get(), tally)
+        while pending:
+            _emit(pending.popleft().get(), tally)
+
+
+def _to_stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")

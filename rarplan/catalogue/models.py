@@ -1,0 +1,248 @@
+"""The intervention catalogue: models, loading, checking and the compiled rules.
+
+The shipped catalogue is `data/interventions.toml`, transcribed from the KSS CRC rate card
+(../shared/seeds/003_2c3b0962518856ac.txt). A provider may supply its own file with the same
+format (`--catalogue FILE` or `RARPLAN_CATALOGUE`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from rarplan.catalogue.rules import Compiled, Criterion, compile_condition
+from rarplan.files.storage import decode, read_bytes, reading
+from rarplan.files.validation import format_errors
+from rarplan.model.errors import InvalidInput
+from rarplan.model.needs import NeedArea
+
+CATALOGUE_ENV = "RARPLAN_CATALOGUE"
+SessionKind = Literal[
+    "group", "individual", "pre_group", "three_way", "assessment", "conference", "full_day"
+]
+Positive = Annotated[int, Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SessionPart(_Strict):
+    """A structured part of the duration: '22 group sessions of two and a half hours'."""
+
+    kind: SessionKind
+    count: Positive
+    minutes: Positive | None = None  # None: the card gives no length
+    up_to: bool = False  # "Up to 12 sessions dependent on need"
+
+
+class Duration(_Strict):
+    """The card's duration, as structured parts, a cap in hours, or a span of months."""
+
+    text: list[str] = Field(min_length=1)  # the card's own words
+    sessions: list[SessionPart] = []
+    max_hours: Annotated[float, Field(gt=0)] | None = None
+    session_minutes: Positive | None = None  # MSRP: "each session is approximately 20 minutes"
+    three_way_assessment: bool = False
+    max_visits: Positive | None = None
+    months: list[Positive] = []  # mentoring blocks, wrap-around support
+    over_weeks: Positive | None = None  # "six sessions over six weeks", "over two weeks"
+    negotiated: bool = False
+
+    @model_validator(mode="after")
+    def _some_shape(self) -> Duration:
+        if not (
+            self.sessions or self.max_hours or self.months or self.negotiated or self.over_weeks
+        ):
+            raise ValueError("give sessions, max_hours, months, over_weeks or negotiated = true")
+        return self
+
+    @property
+    def session_count(self) -> int:
+        return sum(p.count for p in self.sessions)
+
+
+class Nsi(_Strict):
+    """The nDelius Non Statutory Intervention category and sub-category, as the card gives."""
+
+    category: str = Field(min_length=1)
+    sub_category: str = Field(min_length=1)
+    notes: str | None = None  # what the card asks for in the NSI notes field
+
+
+class Source(_Strict):
+    file: str = Field(min_length=1)
+    heading: str = Field(min_length=1)
+
+
+class Timetable(_Strict):
+    """When the provider runs the group (weekday and start time), where it is known."""
+
+    weekday: Literal["mon", "tue", "wed", "thu", "fri"]
+    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class Intervention(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    name: str = Field(min_length=1)
+    section: str = Field(min_length=1)
+    summary: str = ""
+    needs: list[NeedArea] = Field(min_length=1)
+    accredited: bool = False
+    setting: Literal["community", "custody", "either"]
+    delivery: Literal["group", "one_to_one", "either"]
+    counts_towards_rar: bool = True
+    aims: list[str] = Field(min_length=1)
+    duration: Duration
+    eligibility: list[Criterion] = []
+    not_suitable: list[Criterion] = []
+    prerequisites: list[str] = []  # ids to complete first (TTG level 1 before level 2)
+    may_precede: list[str] = []  # ids this may be sequenced before (BEAI before DA work)
+    timetable: Timetable | None = None
+    nsi: Nsi
+    source: Source
+    note: str | None = None
+
+
+class ReferralProcess(_Strict):
+    """The rate card's NSI steps; {category} and {sub_category} are filled in per entry."""
+
+    steps: list[str] = Field(min_length=1)
+    transfer_steps: list[str] = []
+    source: Source
+
+
+class CatalogueFile(_Strict):
+    schema_version: Literal[1] = 1
+    provider: str = Field(min_length=1)
+    source: list[Source] = []
+    referral: ReferralProcess | None = None
+    intervention: list[Intervention] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> CatalogueFile:
+        ids = [i.id for i in self.intervention]
+        seen: set[str] = set()
+        problems = []
+        for n, entry in enumerate(self.intervention):
+            if entry.id in seen:
+                problems.append(f"intervention[{n}] ('{entry.id}'): duplicate id")
+            seen.add(entry.id)
+        for entry in self.intervention:
+            for key in ("prerequisites", "may_precede"):
+                for ref in getattr(entry, key):
+                    if ref not in ids:
+                        problems.append(f"entry '{entry.id}': {key}: unknown id {ref!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+@dataclass(frozen=True)
+class CompiledEntry:
+    entry: Intervention
+    eligibility: tuple[tuple[Criterion, Compiled], ...]
+    not_suitable: tuple[tuple[Criterion, Compiled], ...]
+
+
+class Catalogue:
+    """A loaded, checked catalogue with its rules compiled once."""
+
+    def __init__(self, data: CatalogueFile, path: str) -> None:
+        self.data = data
+        self.path = path
+        self.entries: dict[str, Intervention] = {i.id: i for i in data.intervention}
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.data.intervention)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> Intervention:
+        try:
+            return self.entries[entry_id]
+        except KeyError:
+            raise InvalidInput(
+                f"{self.path}: no intervention with id {entry_id!r}",
+                hint=suggest(entry_id, list(self.entries)),
+            ) from None
+
+    @cached_property
+    def compiled(self) -> tuple[CompiledEntry, ...]:
+        return tuple(
+            CompiledEntry(
+                entry,
+                tuple((c, compile_condition(c)) for c in entry.eligibility),
+                tuple((c, compile_condition(c)) for c in entry.not_suitable),
+            )
+            for entry in self.data.intervention
+        )
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
+    if not close:
+        close = [c for c in choices if word and word.split("-")[0] in c][:3]
+    return f"did you mean: {', '.join(close)}?" if close else "see `rarplan catalogue list`"
+
+
+def default_path() -> Path:
+    """The catalogue shipped in the package, or the repository's data/ in a source checkout."""
+    shipped = resources.files("rarplan").joinpath("data/interventions.toml")
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "data" / "interventions.toml"
+
+
+def resolve_path(option: str | None) -> Path:
+    """--catalogue wins, then RARPLAN_CATALOGUE, then the shipped catalogue."""
+    chosen = option or os.environ.get(CATALOGUE_ENV)
+    return Path(chosen) if chosen else default_path()
+
+
+def parse(text: str, name: str) -> Catalogue:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{name}: not valid TOML: {exc}") from None
+    return from_dict(raw, name)
+
+
+def from_dict(raw: dict[str, object], name: str) -> Catalogue:
+    try:
+        data = CatalogueFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = format_errors(exc, name, raw, entry_key="intervention", model=CatalogueFile)
+        raise InvalidInput(
+            problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems",
+            hint="see README, 'The catalogue format'",
+            problems=problems,
+        ) from None
+    return Catalogue(data, name)
+
+
+_CACHE: dict[tuple[str, float], Catalogue] = {}
+
+
+def load(path: Path | str | None = None) -> Catalogue:
+    """Load and check a catalogue file (cached per path and modification time)."""
+    p = Path(path) if path is not None else resolve_path(None)
+    with reading(str(p), "catalogue file"):
+        key = (str(p), p.stat().st_mtime)
+    if key in _CACHE:
+        return _CACHE[key]
+    data, _ = read_bytes(p, "catalogue file")
+    text = decode(data, p.name)
+    catalogue = parse(text, p.name)
+    _CACHE[key] = catalogue
+    return catalogue

@@ -1,0 +1,1 @@
+"""One module per command; registered in rarplan.cli.registry."""

@@ -1,0 +1,113 @@
+"""`rarplan assess`: the needs assessment, from a case file, a batch, or interactively."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rarplan.cli.options import (
+    CatalogueOption,
+    ForceOption,
+    JsonOption,
+    NoInputOption,
+    QuietOption,
+)
+
+
+def assess(
+    case_file: Annotated[
+        str | None,
+        typer.Argument(metavar="CASE", help="Case file (TOML or JSON); '-' reads stdin."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Plan file to write [default: CRN.plan.toml]."),
+    ] = None,
+    no_plan: Annotated[
+        bool, typer.Option("--no-plan", help="Print the assessment only; write no plan file.")
+    ] = False,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", metavar="FILE", help="Many cases: JSONL (one a line) or CSV."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="With --batch: folder for the plan files.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted interactive assessment.")
+    ] = False,
+    catalogue_file: CatalogueOption = None,
+    no_input: NoInputOption = False,
+    force: ForceOption = False,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Assess needs: band, guideline days, eligible interventions; write the plan.
+
+    With a CASE file it runs without questions (as in scripts); with no CASE in a terminal it
+    walks you through the assessment and keeps a draft you can --resume after Ctrl-C.
+
+    Example: rarplan assess examples/cases/X100001.toml --out X100001.plan.toml
+    """
+    import sys
+
+    from rarplan.catalogue import models as cat
+    from rarplan.model.errors import UsageError
+
+    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    if batch is not None:
+        if case_file is not None:
+            raise UsageError("give either CASE or --batch FILE, not both")
+        from rarplan.assess.batch import run_batch
+        from rarplan.cli.output import info
+
+        raise typer.Exit(
+            run_batch(batch, out_dir, catalogue, force, json_output, no_plan, say=info)
+        )
+    interactive = not no_input and sys.stdin.isatty() and not json_output
+    if case_file is None or resume:
+        if not interactive:
+            raise UsageError(
+                "give a CASE file (or --batch FILE); the interactive assessment needs a "
+                "terminal and no --no-input/--json"
+            )
+        from rarplan.cli.wizard.run import run_wizard
+
+        run_wizard(catalogue, out=out, force=force, resume=resume, case_file=case_file)
+        return
+    _assess_file(case_file, out, no_plan, catalogue, force, json_output, interactive)
+
+
+def _assess_file(
+    case_file: str,
+    out: Path | None,
+    no_plan: bool,
+    catalogue: Any,
+    force: bool,
+    json_output: bool,
+    interactive: bool,
+) -> None:
+    from rarplan.assess.assessment import assess as run_assessment
+    from rarplan.assess.result import result_dict
+    from rarplan.cli.output import emit_json
+    from rarplan.files.caseio import load_case
+    from rarplan.files.planfile import default_plan_name, save_plan
+
+    case, name = load_case(case_file)
+    if interactive:
+        from rarplan.cli.wizard.run import answer_checks
+
+        case = answer_checks(case, catalogue)
+    plan = run_assessment(case, catalogue, source=name)
+    target: Path | None = None
+    if not no_plan:
+        target = out or Path(default_plan_name(plan.crn))
+        save_plan(plan, target, overwrite=force)
+    if json_output:
+        emit_json(result_dict(plan, str(target) if target else None, catalogue))
+        return
+    from rarplan.cli.views.assess import show_assessment
+
+    show_assessment(plan, catalogue, target)

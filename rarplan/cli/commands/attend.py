@@ -1,0 +1,205 @@
+"""`rarplan attend`: record attendance at appointments, from a file or one by one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rarplan.cli.options import JsonOption, NoInputOption, QuietOption
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="DATE", help="Take today as DATE (YYYY-MM-DD)."),
+]
+SKIP = "skip (not known yet)"
+STOP = "stop here"
+
+
+def attend(
+    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan file to update.")],
+    attendance: Annotated[
+        str | None,
+        typer.Option(
+            "--attendance",
+            metavar="FILE",
+            help="Attendance file: CSV (date,intervention,session,outcome,note) or TOML "
+            "([[attendance]]); '-' reads stdin.",
+        ),
+    ] = None,
+    today: TodayOption = None,
+    no_input: NoInputOption = False,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Record attendance at appointments (from a file, or one by one).
+
+    Each row names a scheduled appointment by date, intervention and session, with an outcome:
+    attended, late, acceptable_absence, unacceptable_absence or not_held (the provider
+    cancelled). Applying the same file twice changes nothing; a different outcome replaces the
+    old one and is noted in the plan's history. Prints the RAR days completed, the missed
+    sessions to offer again (with the `rarplan schedule` command to run), and each
+    unacceptable absence with its warning or breach flag. Without --attendance, in a terminal,
+    asks about each past appointment, newest first.
+
+    Example: rarplan attend X100001.plan.toml --attendance examples/attendance.csv
+    """
+    from rarplan.deliver import attendance as att
+    from rarplan.model.errors import UsageError
+
+    day = parse_day(today, "--today")
+    settings = att.load_settings()
+    if attendance is not None:
+        entries, source = att.read_attendance(attendance)
+    elif can_prompt(no_input, json_output):
+        plan, entries = _ask(plan_path, day)
+        source = "answers"
+        if not entries:
+            _report(plan, plan_path, None, settings, day, json_output)
+            return
+    else:
+        raise UsageError(
+            "no attendance given: use --attendance FILE ('-' for stdin); asking one by one "
+            "needs a terminal and no --no-input/--json"
+        )
+    plan, applied = att.record_attendance(plan_path, entries, source, today=day)
+    _report(plan, plan_path, applied, settings, day, json_output)
+
+
+def parse_day(value: str | None, flag: str) -> Any:
+    """A YYYY-MM-DD option as a date (today when not given)."""
+    from datetime import date
+
+    from rarplan.model.errors import UsageError
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{flag}: '{value}' is not a date; write YYYY-MM-DD") from None
+
+
+def can_prompt(no_input: bool, json_output: bool) -> bool:
+    """Questions only in a terminal, and never with --no-input or --json."""
+    import sys
+
+    return not no_input and not json_output and sys.stdin.isatty()
+
+
+def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
+    """Ask about each past appointment without a record, newest first."""
+    import questionary
+
+    from rarplan.cli.output import info
+    from rarplan.deliver import attendance as att
+    from rarplan.files.planfile import load_plan
+
+    plan, _ = load_plan(plan_path)
+    if plan.schedule is None:
+        from rarplan.model.errors import InvalidInput
+
+        raise InvalidInput(
+            f"{plan_path}: the plan for {plan.crn} has no schedule, so no appointment to record",
+            hint="run `rarplan schedule PLAN` first",
+        )
+    recorded = {att.record_key(r) for r in plan.attendance}
+    due = sorted(
+        (
+            a
+            for a in plan.schedule.appointments
+            if a.date <= today and att.appointment_key(a) not in recorded
+        ),
+        key=lambda a: (a.date, a.start),
+        reverse=True,
+    )
+    if not due:
+        info(f"{plan.crn}: every appointment up to {today.isoformat()} is recorded")
+        return plan, []
+    info(f"{plan.crn}: {len(due)} appointment(s) to record, newest first")
+    entries = []
+    for number, appt in enumerate(due, start=1):
+        counts = "" if appt.counts_towards_rar else ", not a RAR day"
+        answer = questionary.select(
+            f"{appt.date.isoformat()} {appt.start} {appt.intervention} session "
+            f"{appt.session} ({appt.kind}{counts})",
+            choices=[*att.OUTCOMES, SKIP, STOP],
+        ).unsafe_ask()
+        if answer is None or answer == STOP:
+            break
+        if answer == SKIP:
+            continue
+        note = ""
+        if answer != "attended":
+            note = questionary.text("Note (optional):").unsafe_ask() or ""
+        row = att.AttendanceRow(
+            date=appt.date,
+            intervention=appt.intervention,
+            session=appt.session,
+            outcome=answer,
+            note=note,
+        )
+        entries.append(att.Entry(f"answer {number}", row))
+    return plan, entries
+
+
+def _report(
+    plan: Any, plan_path: Path, applied: Any, settings: Any, today: Any, json_output: bool
+) -> None:
+    from rarplan.cli.output import emit_json, info
+    from rarplan.deliver import attendance as att
+
+    data = att.summary(plan, settings, str(plan_path), today)
+    changes = {
+        "added": len(applied.added) if applied else 0,
+        "replaced": len(applied.replaced) if applied else 0,
+        "unchanged": applied.unchanged if applied else 0,
+        "changed": bool(applied and applied.changed),
+    }
+    if changes["changed"] and plan.completion is not None:
+        data["warnings"].append(
+            f"the RAR was completed on {plan.completion.completed_on.isoformat()}; its "
+            "completion record no longer matches the plan (re-issue it with "
+            "`rarplan complete --force`)"
+        )
+    if json_output:
+        emit_json({**data, **changes})
+        return
+    info(
+        f"{plan.crn}: {changes['added']} recorded, {changes['replaced']} changed, "
+        f"{changes['unchanged']} already recorded"
+        + ("" if changes["changed"] else "; the plan is unchanged")
+    )
+    for warning in data["warnings"]:
+        info(f"rarplan: warning: {warning}")
+    ordered = data["rar_days_ordered"]
+    print(
+        f"RAR days completed: {data['rar_days_completed']}"
+        + (f" of {ordered}" if ordered is not None else "")
+    )
+    counts = data["counts"]
+    print(f"Attendance: {att.describe_counts(counts)}")
+    absences = data["unacceptable_absences"]
+    if absences:
+        print(f"Unacceptable absences ({len(absences)}):")
+        for a in absences:
+            flag = {
+                "warning": "warning",
+                "breach_consideration": "consider breach",
+                "none": "recorded",
+            }[a["flag"]]
+            note = f" ({a['note']})" if a["note"] else ""
+            print(
+                f"  {a['date']} {a['intervention']} session {a['session']}: {flag} "
+                f"({att.ordinal(a['in_window'])} within {a['window_months']} months){note}"
+            )
+    missed = data["reschedule"]
+    if missed:
+        print(f"To offer again ({len(missed)} missed session(s)):")
+        for m in missed:
+            print(
+                f"  {m['date']} {m['intervention']} session {m['session']} "
+                f"({m['outcome'].replace('_', ' ')})"
+            )
+        print(f"  {data['reschedule_command']}")

@@ -1,0 +1,171 @@
+"""`rarplan catalogue`: list, show and check the intervention catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rarplan.cli.options import CatalogueOption, JsonOption, QuietOption
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+
+@app.command("list")
+def list_(
+    need: Annotated[
+        str | None, typer.Option("--need", help="Only entries for this need area.")
+    ] = None,
+    setting: Annotated[str | None, typer.Option("--setting", help="community or custody.")] = None,
+    catalogue_file: CatalogueOption = None,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """List the interventions: id, name, need areas, sessions or hours, delivery.
+
+    Example: rarplan catalogue list --need accommodation --setting community
+    """
+    from rarplan.catalogue import models as cat
+    from rarplan.catalogue.describe import entry_dict
+    from rarplan.cli.output import console, emit_json
+    from rarplan.model.errors import UsageError
+    from rarplan.model.needs import NEED_AREAS
+
+    if need is not None and need not in NEED_AREAS:
+        raise UsageError(f"--need: {need!r} is not a need area; allowed: {', '.join(NEED_AREAS)}")
+    if setting is not None and setting not in ("community", "custody"):
+        raise UsageError(f"--setting: {setting!r}; allowed: community, custody")
+    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    entries = [
+        e
+        for e in catalogue
+        if (need is None or need in e.needs)
+        and (setting is None or e.setting in (setting, "either"))
+    ]
+    rows = [entry_dict(catalogue, e, full=False) for e in entries]
+    if json_output:
+        emit_json({"provider": catalogue.data.provider, "interventions": rows})
+        return
+    from rich.table import Table
+
+    from rarplan.model.needs import NEED_SHORT
+
+    table = Table(
+        title=f"{catalogue.data.provider}: {len(rows)} intervention(s)",
+        caption="ETE: education, training and employment; thinking: attitudes, "
+        "thinking and behaviour",
+    )
+    for column in ("id", "name", "needs", "sessions / hours", "delivery"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        name = row["name"] + (" (accredited)" if row["accredited"] else "")
+        table.add_row(
+            row["id"],
+            name,
+            ", ".join(NEED_SHORT[n] for n in row["needs"]),
+            row["duration"],
+            row["delivery"].replace("_", "-"),
+        )
+    console().print(table)
+
+
+@app.command("show")
+def show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="The intervention's id.")],
+    catalogue_file: CatalogueOption = None,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Everything about one intervention, its criteria in words, and the NSI referral steps.
+
+    Example: rarplan catalogue show resolve
+    """
+    from rarplan.catalogue import models as cat
+    from rarplan.catalogue.describe import entry_dict
+    from rarplan.cli.output import console, emit_json
+
+    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    entry = catalogue.get(entry_id)
+    data = entry_dict(catalogue, entry, full=True)
+    if json_output:
+        emit_json({"intervention": data})
+        return
+    from rich.markup import escape
+
+    out = console()
+    data = _escaped(data, escape)
+    out.print(f"[bold]{data['name']}[/bold]  ({entry.id})")
+    out.print(f"{data['section']}. {data['summary']}")
+    facts = [
+        ("Needs", ", ".join(data["needs"])),
+        ("Accredited programme", "yes" if entry.accredited else "no"),
+        ("Setting", entry.setting),
+        ("Delivery", entry.delivery.replace("_", "-")),
+        ("Counts towards RAR days", "yes" if entry.counts_towards_rar else "no"),
+        ("Duration", data["duration"]),
+    ]
+    for label, value in facts:
+        out.print(f"[bold]{label}:[/bold] {value}")
+    _bullets(out, "The card's duration", data["duration_text"])
+    _bullets(out, "Eligibility", [_criterion(c) for c in data["eligibility"]] or ["none"])
+    _bullets(out, "Not suitable", [_criterion(c) for c in data["not_suitable"]] or ["N/A"])
+    _bullets(out, "Aims", data["aims"])
+    if entry.prerequisites:
+        out.print(f"[bold]Complete first:[/bold] {', '.join(entry.prerequisites)}")
+    if entry.may_precede:
+        out.print(f"[bold]May run before:[/bold] {', '.join(entry.may_precede)}")
+    out.print(f"[bold]NSI category:[/bold] {escape(entry.nsi.category)}")
+    out.print(f"[bold]NSI sub-category:[/bold] {escape(entry.nsi.sub_category)}")
+    if entry.nsi.notes:
+        out.print(f"[bold]NSI notes:[/bold] {escape(entry.nsi.notes)}")
+    steps = data["referral_steps"] + data["transfer_steps"]
+    _bullets(out, "Referral on nDelius", steps, numbered=True)
+    if entry.note:
+        out.print(f"[bold]Reading of the card:[/bold] {escape(entry.note)}")
+    out.print(f"[dim]Source: {entry.source.file}, {entry.source.heading}[/dim]")
+
+
+def _escaped(value: Any, escape: Any) -> Any:
+    """Catalogue text is data, not rich markup: "[" in it must print as it is."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v, escape) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v, escape) for k, v in value.items()}
+    return value
+
+
+def _criterion(c: dict[str, str]) -> str:
+    return f"{c['text']}  [dim]→ {c['rule']}[/dim]"
+
+
+def _bullets(out: Any, title: str, items: list[str], numbered: bool = False) -> None:
+    out.print(f"[bold]{title}:[/bold]")
+    for n, item in enumerate(items, start=1):
+        out.print(f"  {f'{n}.' if numbered else '•'} {item}")
+
+
+@app.command("check")
+def check(
+    file: Annotated[
+        Path | None, typer.Argument(help="Catalogue file [default: the one in use].")
+    ] = None,
+    catalogue_file: CatalogueOption = None,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Check a catalogue file and list every problem (exit 3 if there are any).
+
+    Example: rarplan catalogue check my-provider.toml
+    """
+    from rarplan.catalogue import models as cat
+    from rarplan.cli.output import emit_json, info
+
+    path = file or cat.resolve_path(str(catalogue_file) if catalogue_file else None)
+    catalogue = cat.load(path)
+    if json_output:
+        emit_json({"file": str(path), "ok": True, "interventions": len(catalogue), "problems": []})
+        return
+    info(f"{path}: ok, {len(catalogue)} interventions")

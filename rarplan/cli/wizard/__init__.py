@@ -1,0 +1,1 @@
+"""The interactive assessment (questionary), one module per part."""

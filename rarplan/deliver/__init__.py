@@ -1,0 +1,1 @@
+"""Stage 3, deliver: attendance, outcomes, completion and the caseload."""

@@ -1,0 +1,174 @@
+"""Reading attendance files: TOML `[[attendance]]` tables, or CSV with the columns
+`date, intervention, session, outcome, note` (README, "The attendance file")."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from rarplan.files.validation import format_errors
+from rarplan.files.validation import problems_error as _error
+from rarplan.model.errors import InvalidInput
+from rarplan.model.plan import AttendanceOutcome
+
+OUTCOMES: tuple[AttendanceOutcome, ...] = (
+    "attended",
+    "late",
+    "acceptable_absence",
+    "unacceptable_absence",
+    "not_held",
+)
+CSV_COLUMNS = ("date", "intervention", "session", "outcome", "note")
+Key = tuple[date, str, int]  # an appointment: date, intervention, session
+
+
+# --- Reading an attendance file ------------------------------------------------------------
+
+
+def _parse_date(value: object) -> object:
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD (or DD/MM/YYYY)") from None
+    return value
+
+
+class AttendanceRow(BaseModel):
+    """One row of an attendance file: what happened at one scheduled appointment."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    date: date
+    intervention: Annotated[str, Field(min_length=1, max_length=80)]
+    session: Annotated[int, Field(ge=1, le=1000)]
+    outcome: AttendanceOutcome
+    note: Annotated[str, Field(max_length=4000)] = ""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        return _parse_date(value)
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if value not in OUTCOMES:
+            raise ValueError(f"must be one of {', '.join(OUTCOMES)}")
+        return value
+
+    @property
+    def key(self) -> Key:
+        return (self.date, self.intervention, self.session)
+
+
+class AttendanceFile(BaseModel):
+    """The TOML (or JSON) form: `[[attendance]]` tables with the CSV's columns as keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attendance: list[AttendanceRow]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row read from a file, with where it came from ('row 4', 'attendance[3]')."""
+
+    where: str
+    row: AttendanceRow
+
+
+def _is_csv(text: str, name: str) -> bool:
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        return True
+    if lower.endswith((".toml", ".json")):
+        return False
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first.strip().lower().startswith("date,")
+
+
+def parse_attendance(text: str, name: str) -> list[Entry]:
+    """Rows from a CSV (by the `.csv` ending or a `date,...` header) or TOML/JSON file."""
+    entries = _parse_csv(text, name) if _is_csv(text, name) else _parse_toml(text, name)
+    if not entries:
+        raise InvalidInput(f"{name}: no attendance rows", hint="one row per appointment")
+    return entries
+
+
+def read_attendance(source: str | Path) -> tuple[list[Entry], str]:
+    """Read and check an attendance file ('-' for stdin)."""
+    from rarplan.files.storage import decode, read_bytes
+
+    data, name = read_bytes(source)
+    return parse_attendance(decode(data, name), name), name
+
+
+def _parse_toml(text: str, name: str) -> list[Entry]:
+    from rarplan.files.storage import parse_document
+
+    raw = parse_document(text, name)
+    try:
+        parsed = AttendanceFile.model_validate(raw)
+    except ValidationError as exc:
+        raise _error(format_errors(exc, name, raw, model=AttendanceFile)) from None
+    return [Entry(f"attendance[{i}]", row) for i, row in enumerate(parsed.attendance)]
+
+
+def _parse_csv(text: str, name: str) -> list[Entry]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InvalidInput(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
+    if not rows:
+        raise InvalidInput(f"{name}: the file is empty")
+    header = [cell.strip().lower() for cell in rows[0]]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise InvalidInput(
+            f"{name}: row 1: unknown column '{unknown[0]}'; the columns are "
+            + ", ".join(CSV_COLUMNS)
+        )
+    missing = [c for c in CSV_COLUMNS[:4] if c not in header]
+    if missing:
+        raise InvalidInput(
+            f"{name}: row 1: missing column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(missing)
+            + f"; the header is {','.join(CSV_COLUMNS)}"
+        )
+    if len(set(header)) != len(header):
+        raise InvalidInput(f"{name}: row 1: a column is named twice")
+    entries: list[Entry] = []
+    problems: list[str] = []
+    # Rows are numbered as a spreadsheet shows them: the header is row 1.
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        where = f"row {number}"
+        if len(cells) > len(header):
+            problems.append(f"{name}: {where}: {len(cells)} cells, but {len(header)} columns")
+            continue
+        record: dict[str, Any] = dict(zip(header, cells, strict=False))
+        try:
+            entries.append(Entry(where, AttendanceRow.model_validate(record)))
+        except ValidationError as exc:
+            problems.extend(format_errors(exc, f"{name}: {where}", record, model=AttendanceRow))
+    if problems:
+        raise _error(problems)
+    return entries

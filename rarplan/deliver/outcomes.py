@@ -1,0 +1,143 @@
+"""Outcome reviews: the file of results for each desired outcome, and matching them to the
+plan (README, "Closing the RAR")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from rarplan.files.validation import format_errors
+from rarplan.files.validation import problems_error as _error
+from rarplan.model.plan import OutcomeResult, OutcomeReview, Plan
+
+RESULTS: tuple[OutcomeResult, ...] = ("achieved", "partly_achieved", "not_achieved")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Outcome reviews from a file -------------------------------------------------------------
+
+
+class OutcomeRow(_Model):
+    """`[[outcome]]` in an outcomes file: the result for one desired outcome."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    intervention: Annotated[str, Field(min_length=1, max_length=80)]
+    # The desired outcome's text as in the plan, or its number (1 for the first).
+    outcome: Annotated[str, Field(min_length=1, max_length=4000)] | Annotated[int, Field(ge=1)]
+    result: OutcomeResult
+    comment: Annotated[str, Field(max_length=4000)] = ""
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _no_bool(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("must be the outcome's text or its number (1 for the first)")
+        return value
+
+    @field_validator("result", mode="before")
+    @classmethod
+    def _result(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if value not in RESULTS:
+            raise ValueError(f"must be one of {', '.join(RESULTS)}")
+        return value
+
+
+class OutcomesFile(_Model):
+    outcome: list[OutcomeRow]
+
+
+@dataclass(frozen=True)
+class OutcomeEntry:
+    where: str  # 'outcome[2]'
+    row: OutcomeRow
+
+
+def read_outcomes(source: str | Path) -> tuple[list[OutcomeEntry], str]:
+    """Read an outcomes file (TOML, or JSON by its ending; '-' for stdin)."""
+    from rarplan.files.storage import load_document
+
+    raw, name = load_document(source)
+    try:
+        parsed = OutcomesFile.model_validate(raw)
+    except ValidationError as exc:
+        raise _error(format_errors(exc, name, raw, model=OutcomesFile)) from None
+    return [OutcomeEntry(f"outcome[{i}]", row) for i, row in enumerate(parsed.outcome)], name
+
+
+def desired_outcomes(plan: Plan) -> list[tuple[str, str]]:
+    """Every (intervention, desired outcome) agreed in the plan, in the plan's order."""
+    return [(s.id, text) for s in plan.selected for text in s.desired_outcomes]
+
+
+def resolve_outcomes(
+    plan: Plan, entries: Sequence[OutcomeEntry], source: str
+) -> list[OutcomeReview]:
+    """Turn file rows into reviews of the plan's desired outcomes; name every row that fails."""
+    by_id = {s.id: s.desired_outcomes for s in plan.selected}
+    problems: list[str] = []
+    reviews: list[OutcomeReview] = []
+    for entry in entries:
+        row = entry.row
+        where = f"{source}: {entry.where}"
+        texts = by_id.get(row.intervention)
+        if texts is None:
+            problems.append(
+                f"{where}: intervention: '{row.intervention}' is not in the plan; the plan has "
+                + (", ".join(by_id) or "none")
+            )
+            continue
+        text = _match(row.outcome, texts)
+        if text is None:
+            listed = "; ".join(f"{i}. {t}" for i, t in enumerate(texts, start=1)) or "none"
+            problems.append(
+                f"{where}: outcome: not a desired outcome of {row.intervention}; they are: {listed}"
+            )
+            continue
+        reviews.append(
+            OutcomeReview(
+                intervention=row.intervention, outcome=text, result=row.result, comment=row.comment
+            )
+        )
+    if problems:
+        raise _error(problems, hint="name the intervention and the outcome's text or number")
+    return reviews
+
+
+def _match(wanted: str | int, texts: list[str]) -> str | None:
+    if isinstance(wanted, int):
+        return texts[wanted - 1] if wanted <= len(texts) else None
+    for text in texts:
+        if text.strip() == wanted:
+            return text
+    folded = wanted.casefold()
+    return next((t for t in texts if t.strip().casefold() == folded), None)
+
+
+def merge_reviews(
+    existing: Sequence[OutcomeReview], new: Sequence[OutcomeReview]
+) -> list[OutcomeReview]:
+    """Reviews keyed by (intervention, outcome): a later one replaces an earlier one."""
+    merged = {(r.intervention, r.outcome): r for r in existing}
+    for review in new:
+        merged[(review.intervention, review.outcome)] = review
+    return list(merged.values())
+
+
+def missing_results(plan: Plan, reviews: Sequence[OutcomeReview]) -> list[tuple[str, str]]:
+    have = {(r.intervention, r.outcome) for r in reviews}
+    return [pair for pair in desired_outcomes(plan) if pair not in have]
+
+
+def _in_plan_order(plan: Plan, reviews: Sequence[OutcomeReview]) -> list[OutcomeReview]:
+    order = {pair: i for i, pair in enumerate(desired_outcomes(plan))}
+    return sorted(reviews, key=lambda r: order.get((r.intervention, r.outcome), len(order)))

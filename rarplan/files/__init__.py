@@ -1,0 +1,1 @@
+"""The file layer: reading, validating and writing cases and plans safely."""

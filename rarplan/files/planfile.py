@@ -1,0 +1,97 @@
+"""Plan files on disk: TOML with `schema_version`, migrated on read, written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rarplan.files import tomlout
+from rarplan.files.storage import atomic_write, decode, parse_document, read_bytes
+from rarplan.files.validation import format_errors
+from rarplan.model.errors import InvalidInput
+from rarplan.model.plan import SCHEMA_VERSION, Plan
+
+
+def _judgement_only(doc: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: each intervention result repeated its catalogue entry's needs and flags (a
+    plan was 16 KB, 12 of them that); version 2 keeps the judgement and leaves the rest to
+    the catalogue."""
+    assessment = doc.get("assessment")
+    if isinstance(assessment, dict) and isinstance(assessment.get("interventions"), list):
+        results = [
+            {k: v for k, v in r.items() if k not in _CATALOGUE_FACTS} if isinstance(r, dict) else r
+            for r in assessment["interventions"]
+        ]
+        doc["assessment"] = {**assessment, "interventions": results}
+    return doc
+
+
+_CATALOGUE_FACTS = ("needs", "accredited", "counts_towards_rar")
+
+
+# schema_version N -> a function turning a version-N document into version N+1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _judgement_only}
+
+
+def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    version = raw.get("schema_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidInput(f"{name}: schema_version: must be a whole number ≥ 1")
+    if version > SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{name}: schema_version {version} is newer than this rarplan knows ({SCHEMA_VERSION})",
+            hint="upgrade rarplan to read this plan",
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise InvalidInput(f"{name}: no migration from schema_version {version}")
+        raw = step(dict(raw))
+        version += 1
+        raw["schema_version"] = version
+    return raw
+
+
+def parse_plan(raw: dict[str, Any], name: str) -> Plan:
+    raw = migrate(raw, name)
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        problems = format_errors(exc, name, raw, model=Plan)
+        raise InvalidInput(
+            problems[0]
+            if len(problems) == 1
+            else f"{name}: {len(problems)} problems: {problems[0]}",
+            hint="is this a rarplan plan file?",
+            problems=problems,
+        ) from None
+
+
+def load_plan(source: str | Path) -> tuple[Plan, bytes]:
+    """Read a plan (or '-' for stdin); also returns the exact bytes read, for hashing."""
+    data, name = read_bytes(source)
+    raw = parse_document(decode(data, name), name, "json" if name.endswith(".json") else "toml")
+    return parse_plan(raw, name), data
+
+
+def dump_plan(plan: Plan) -> str:
+    return tomlout.dumps(plan, tomlout.SHARED)
+
+
+def save_plan(
+    plan: Plan, path: str | Path, *, overwrite: bool = False, durable: bool = True
+) -> None:
+    """Write the plan atomically (0600)."""
+    atomic_write(path, plan_bytes(plan), overwrite=overwrite, durable=durable)
+
+
+def plan_bytes(plan: Plan) -> bytes:
+    """The plan file's contents."""
+    return tomlout.dumpb(plan, tomlout.SHARED)
+
+
+def default_plan_name(crn: str) -> str:
+    return f"{crn}.plan.toml"

@@ -1,0 +1,131 @@
+"""Pydantic errors as one line each: `file: key.path: what is wrong (what is allowed)`."""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from rarplan.model.errors import InvalidInput
+
+
+def _model_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model class that holds the last key of `loc`, for listing allowed keys."""
+    current: Any = model
+    for part in loc[:-1]:
+        current = _strip(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                field = next((f for f in current.model_fields.values() if f.alias == part), None)
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) in (list, dict):
+            current = get_args(current)[-1]
+        else:
+            return None
+    current = _strip(current)
+    if get_origin(current) in (list, dict):
+        current = _strip(get_args(current)[-1])
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _strip(annotation: Any) -> Any:
+    for _ in range(5):
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            annotation = models[0] if models else args[0]
+        else:
+            break
+    return annotation
+
+
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
+
+_REWRITES = (
+    (re.compile(r"^Input should be greater than or equal to (.+)$"), r"must be ≥ \1"),
+    (re.compile(r"^Input should be greater than (.+)$"), r"must be > \1"),
+    (re.compile(r"^Input should be less than or equal to (.+)$"), r"must be ≤ \1"),
+    (re.compile(r"^Input should be less than (.+)$"), r"must be < \1"),
+    (re.compile(r"^Input should be (.+)$"), r"must be \1"),
+    (re.compile(r"^Value error, "), ""),
+    (re.compile(r"^Assertion failed, "), ""),
+)
+
+
+def _message(err: Any, model: type[BaseModel] | None) -> str:
+    if err["type"] == "extra_forbidden":
+        holder = _model_at(model, tuple(err["loc"]))
+        if holder is not None:
+            allowed = [f.alias or name for name, f in holder.model_fields.items()]
+            return f"unknown key; allowed: {', '.join(allowed)}"
+        return "unknown key"
+    if err["type"] == "missing":
+        return "required"
+    msg = str(err["msg"])
+    for pattern, repl in _REWRITES:
+        msg = pattern.sub(repl, msg)
+    if err["type"] in ("string_too_long", "too_long"):
+        msg = msg.replace("String should", "must").replace("List should", "must")
+    return msg
+
+
+def key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue
+        else:
+            text = str(part)
+            if not _SIMPLE_KEY.fullmatch(text):
+                text = json.dumps(text)  # quoted, with control characters escaped
+            out += ("." if out else "") + text
+    return out
+
+
+def format_errors(
+    exc: ValidationError,
+    file: str,
+    raw: Any = None,
+    entry_key: str | None = None,
+    model: type[BaseModel] | None = None,
+) -> list[str]:
+    """One `file: where: what` line per problem. With `entry_key`, name entries by their id."""
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = key_path(loc)
+        if entry_key and len(loc) >= 2 and loc[0] == entry_key and isinstance(loc[1], int):
+            entries = raw.get(entry_key) if isinstance(raw, dict) else None
+            entry_id = None
+            if isinstance(entries, list) and loc[1] < len(entries):
+                item = entries[loc[1]]
+                entry_id = item.get("id") if isinstance(item, dict) else None
+            rest = key_path(loc[2:])
+            label = f"entry '{entry_id}'" if isinstance(entry_id, str) else where.split(".")[0]
+            where = f"{label}: {rest}" if rest else label
+        line = (
+            f"{file}: {where}: {_message(err, model)}"
+            if where
+            else f"{file}: {_message(err, model)}"
+        )
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def problems_error(problems: list[str], hint: str = "") -> InvalidInput:
+    """Several `file: where: what` lines as one error: the first as the message."""
+    first = problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}"
+    return InvalidInput(first, hint=hint, problems=problems)

@@ -1,0 +1,1 @@
+"""Stage 2, schedule: dated appointments within the court's RAR days."""

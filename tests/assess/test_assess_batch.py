@@ -1,0 +1,336 @@
+"""`rarplan assess --batch`: one result per case, in order; one bad case never stops the rest.
+
+Source: issue 5 (JSON lines with `--batch`, plan files, the scripting contract) and the README,
+'Many cases at once'. Speed is measured by `make bench`, never here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from rarplan.assess.batch import _valid_case
+from rarplan.cli.app import build
+from rarplan.files.caseio import case_from_dict
+from rarplan.model.case import Case
+from rarplan.model.errors import InvalidInput
+from tests.conftest import REPO
+from tests.test_bench_generator import gen
+
+runner = CliRunner()
+
+
+def lines(n: int, **options: Any) -> list[str]:
+    out = io.StringIO()
+    gen.write_jsonl(gen.generate(n, **options), out)
+    return out.getvalue().splitlines()
+
+
+def batch(path: Path, *args: str, workers: int | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if workers is not None:
+        env["RARPLAN_WORKERS"] = str(workers)
+    return subprocess.run(
+        [sys.executable, "-m", "rarplan", "assess", "--batch", str(path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_each_line_gives_the_same_result_as_assessing_the_case_alone(tmp_path: Path) -> None:
+    cases = lines(40)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    result = runner.invoke(build(), ["assess", "--batch", str(source), "--json", "--no-plan"])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == list(range(1, 41))
+    for n in (0, 7, 23, 39):
+        single = tmp_path / f"case{n}.json"
+        single.write_text(cases[n])
+        alone = runner.invoke(build(), ["assess", str(single), "--json", "--no-plan"])
+        assert alone.exit_code == 0, alone.output
+        expected = json.loads(alone.stdout)
+        for key in ("crn", "band", "proposed_days", "selected", "warnings"):
+            assert out[n][key] == expected[key], key
+
+
+def test_a_bad_line_is_reported_with_its_number_and_crn_and_the_rest_go_on(
+    tmp_path: Path,
+) -> None:
+    good = lines(3)
+    bad = json.loads(good[1])
+    bad["scores"] = {"ogrs": 140}
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join([good[0], json.dumps(bad), "{not json", good[2]]) + "\n")
+    result = runner.invoke(build(), ["assess", "--batch", str(source), "--json", "--no-plan"])
+    assert result.exit_code == 3
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3, 4]
+    assert "error" not in out[0] and "error" not in out[3]
+    assert out[1]["crn"] == bad["crn"]
+    assert out[1]["error"]["code"] == 3
+    assert "line 2: scores.ogrs" in out[1]["error"]["message"]
+    assert out[2]["crn"] is None
+    assert "line 3: not valid JSON" in out[2]["error"]["message"]
+
+
+def test_plan_files_are_owner_only_named_by_crn_and_never_overwritten(tmp_path: Path) -> None:
+    cases = lines(5, sentenced_only=True)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    out_dir = tmp_path / "plans"
+    first = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
+    assert first.exit_code == 0, first.output
+    crns = [json.loads(c)["crn"] for c in cases]
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{c}.plan.toml" for c in crns)
+    assert {p.stat().st_mode & 0o777 for p in out_dir.iterdir()} == {0o600}
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    again = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
+    assert again.exit_code == 5
+    assert again.stderr.count("already exists") == 5
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
+    forced = runner.invoke(
+        build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir), "--force"]
+    )
+    assert forced.exit_code == 0, forced.output
+
+
+def test_two_workers_give_exactly_what_one_gives(tmp_path: Path) -> None:
+    """A file big enough for the worker pool: same lines, same order, same plan files."""
+    cases = lines(400, sentenced_only=True)
+    cases[250] = "[1, 2]"
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    assert source.stat().st_size >= 256 * 1024
+    one = batch(source, "--json", "--out-dir", str(tmp_path / "one"), workers=1)
+    two = batch(source, "--json", "--out-dir", str(tmp_path / "two"), workers=2)
+    assert one.returncode == two.returncode == 3, one.stderr
+    assert one.stdout.replace("/one/", "/two/") == two.stdout
+    assert len(two.stdout.splitlines()) == 400
+    names = sorted(p.name for p in (tmp_path / "two").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert len(names) == 399
+
+
+# The one-step parse (`_valid_case`) must accept exactly what the two-step path accepts, and
+# build the same case: otherwise a batch would judge a line differently from `assess FILE`.
+BASE = json.loads(lines(1, sentenced_only=True)[0])
+FIELDS = [
+    ("age",),
+    ("sex",),
+    ("crn",),
+    ("sentence", "rar_max_days"),
+    ("sentence", "start_date"),
+    ("sentence", "stage"),
+    ("scores", "ogrs"),
+    ("offence", "previous_convictions"),
+    ("needs", "accommodation"),
+    ("circumstances", "vulnerabilities"),
+    ("checks",),
+]
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["", "yes", "12", "2027-01-11", "male", "sentenced", "X123456", "1e3"]),
+    st.lists(st.sampled_from(["a", "learning_disability", 3]), max_size=2),
+    st.dictionaries(st.sampled_from(["x", "is_valid"]), st.booleans(), max_size=1),
+)
+
+
+def _two_step(line: str) -> Case | None:
+    try:
+        return case_from_dict(json.loads(line), "x")
+    except InvalidInput:
+        return None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(FIELDS), value=values)
+def test_the_one_step_parse_agrees_with_the_two_step_one(path: tuple[str, ...], value: Any) -> None:
+    raw = json.loads(json.dumps(BASE))
+    where = raw
+    for key in path[:-1]:
+        where = where.setdefault(key, {})
+    where[path[-1]] = value
+    line = json.dumps(raw)
+    assert _valid_case(line) == _two_step(line)
+
+
+def test_the_one_step_parse_agrees_on_every_generated_case() -> None:
+    for line in lines(300):
+        fast = _valid_case(line)
+        assert fast is not None
+        assert fast == _two_step(line)
+
+
+def test_csv_batches_give_the_same_results_as_json_lines(tmp_path: Path) -> None:
+    csv_text = io.StringIO()
+    gen.write_csv(gen.generate(12), csv_text)
+    (tmp_path / "cases.csv").write_text(csv_text.getvalue())
+    (tmp_path / "cases.jsonl").write_text("\n".join(lines(12)) + "\n")
+    from_csv = runner.invoke(
+        build(), ["assess", "--batch", str(tmp_path / "cases.csv"), "--json", "--no-plan"]
+    )
+    from_jsonl = runner.invoke(
+        build(), ["assess", "--batch", str(tmp_path / "cases.jsonl"), "--json", "--no-plan"]
+    )
+    assert from_csv.exit_code == from_jsonl.exit_code == 0, from_csv.output
+    pick = ("crn", "band", "proposed_days", "selected")
+    a = [{k: json.loads(x)[k] for k in pick} for x in from_csv.stdout.splitlines()]
+    b = [{k: json.loads(x)[k] for k in pick} for x in from_jsonl.stdout.splitlines()]
+    assert a == b
+
+
+@pytest.mark.parametrize("example", sorted((REPO / "examples" / "cases").glob("*.toml")))
+def test_shipped_examples_pass_the_one_step_parse(example: Path) -> None:
+    from rarplan.files.storage import load_document
+
+    raw, _ = load_document(example)
+    line = json.dumps(raw, default=str)
+    assert _valid_case(line) == _two_step(line)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_plans_are_dated_when_they_are_made(tmp_path: Path, workers: int) -> None:
+    """The clock is read once a chunk in the workers (once a case when reading one by one):
+    every plan's `created` time and assessment date are those of the run."""
+    from datetime import datetime
+
+    from rarplan.files.planfile import load_plan
+
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines(30)) + "\n")
+    before = datetime.now().replace(microsecond=0)
+    done = batch(source, "--out-dir", str(tmp_path / "plans"), "--quiet", workers=workers)
+    after = datetime.now()
+    assert done.returncode == 0, done.stderr
+    plans = [load_plan(p)[0] for p in sorted((tmp_path / "plans").iterdir())]
+    assert len(plans) == 30
+    for plan in plans:
+        assert before <= plan.created <= after
+        assert plan.assessment.assessed_on in {before.date(), after.date()}
+
+
+def _numbered(text: str) -> dict[int, str]:
+    """The CRN on each line as the text reader numbers lines (`\\n`, `\\r\\n` or `\\r` ends one)."""
+    found = {}
+    for n, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.strip():
+            found[n] = json.loads(line)["crn"]
+    return found
+
+
+def test_line_ends_blank_lines_a_bom_and_a_long_line_number_as_the_text_reader_does(
+    tmp_path: Path,
+) -> None:
+    """A big file is read in blocks of whole lines (split by the workers, or by the parent with
+    one worker): the same numbers and results as reading it line by line, whatever ends a line,
+    with blank lines, a byte-order mark, a line longer than a block and no final line end."""
+    from rarplan.assess.batch import BLOCK_BYTES
+
+    cases = lines(300)
+    ends = ["\n", "\r\n", "\r", "\n\n", "\n  \t\n"]
+    long = json.dumps({"crn": "X999999", "note": "x" * (BLOCK_BYTES + 1000)})
+    parts = [case + ends[n % len(ends)] for n, case in enumerate(cases)]
+    parts.insert(150, long + "\r\n")
+    text = "".join(parts).rstrip()
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(codecs.BOM_UTF8 + text.encode())
+    expected = _numbered(text)
+    for workers in (1, 2):
+        done = batch(source, "--json", "--no-plan", workers=workers)
+        assert done.returncode == 3, done.stderr  # the long line's unknown key
+        out = [json.loads(line) for line in done.stdout.splitlines()]
+        assert {o["line"]: o["crn"] for o in out} == expected
+        (error,) = [o for o in out if "error" in o]
+        assert error["crn"] == "X999999" and "note: unknown key" in error["error"]["message"]
+
+
+def test_a_line_that_is_not_utf8_stops_the_batch_at_that_line(tmp_path: Path) -> None:
+    """The lines before it are assessed, its own number is reported, nothing after is read: the
+    same with one worker and with two."""
+    cases = lines(300)
+    data = "\n".join(cases).encode() + b"\n"
+    at = data.index(cases[217].encode()) + 30
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(data[:at] + b"\xff" + data[at:])
+    assert source.stat().st_size >= 256 * 1024  # the worker pool's size
+    for workers in (1, 2):
+        done = batch(source, "--json", "--out-dir", str(tmp_path / f"w{workers}"), workers=workers)
+        assert done.returncode == 3, done.stderr
+        out = [json.loads(line) for line in done.stdout.splitlines()]
+        assert [o["line"] for o in out] == list(range(1, 219))
+        assert out[-1]["error"]["message"].endswith(
+            "cases.jsonl: line 218: not UTF-8 text; stopped reading"
+        )
+        assert len(list((tmp_path / f"w{workers}").iterdir())) == 217
+
+
+def test_from_stdin_a_line_that_is_not_utf8_is_named_by_its_number_too() -> None:
+    cases = lines(5)
+    data = ("\n".join(cases[:3]) + "\r\n").encode() + b'{"crn": "\xff"}\n' + cases[4].encode()
+    done = subprocess.run(
+        [sys.executable, "-m", "rarplan", "assess", "--batch", "-", "--json", "--no-plan"],
+        input=codecs.BOM_UTF8 + data,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 3
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3, 4]
+    assert out[-1]["error"]["message"] == "<stdin>: line 4: not UTF-8 text; stopped reading"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failure_at_each_stage_is_reported_at_its_line_and_the_rest_are_written(
+    tmp_path: Path, workers: int
+) -> None:
+    """A chunk's cases are read, assessed, then written in turn: a case that cannot be read
+    (exit 3), one the rules refuse (4: more days than the court ordered, guidance section 4)
+    and one whose plan file exists (5) each fail at their own line; every other plan is
+    written, and the existing file is left as it was."""
+    cases = lines(400, sentenced_only=True)
+    refused = json.loads(cases[100])
+    refused["scores"]["ogrs"] = 60.0
+    refused["plan"]["proposed_days"] = refused["sentence"]["rar_max_days"] + 1
+    cases[100] = json.dumps(refused)
+    cases[250] = "[1, 2]"
+    out_dir = tmp_path / "plans"
+    out_dir.mkdir()
+    taken = out_dir / f"{json.loads(cases[300])['crn']}.plan.toml"
+    taken.write_text("kept")
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    done = batch(source, "--json", "--out-dir", str(out_dir), workers=workers)
+    assert done.returncode == 3, done.stderr  # more than one kind of failure: exit 3
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["line"] for o in out] == list(range(1, 401))
+    failed = {o["line"]: (o["crn"], o["error"]["code"]) for o in out if "error" in o}
+    assert failed == {
+        101: (refused["crn"], 4),
+        251: (None, 3),
+        301: (json.loads(cases[300])["crn"], 5),
+    }
+    assert "already exists" in out[300]["error"]["message"]
+    assert taken.read_text() == "kept"
+    written = {p.name for p in out_dir.iterdir()} - {taken.name}
+    assert len(written) == 397
+    assert all(
+        o["plan_file"] == str(out_dir / f"{o['crn']}.plan.toml") for o in out if "error" not in o
+    )

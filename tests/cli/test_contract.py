@@ -1,0 +1,162 @@
+"""The scripting contract (README, 'Scripting'): exit codes, --json, stdout/stderr, help."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from rarplan.cli import main as cli_main
+from rarplan.cli.app import _load, build
+from rarplan.cli.registry import COMMANDS, EXIT_CODES, GROUPS
+from tests.conftest import REPO
+
+CASE = REPO / "examples" / "cases" / "X100001.toml"
+runner = CliRunner()
+
+
+def test_every_command_documents_an_example():
+    """STYLE.md: every command has a docstring with an example, and a test checks it."""
+    for name, target, _ in COMMANDS:
+        doc = _load(target).__doc__ or ""
+        assert "Example: rarplan " + name in doc, name
+    for name, target, _ in GROUPS:
+        group = _load(target)
+        for command in group.registered_commands:
+            doc = command.callback.__doc__ or ""
+            assert f"Example: rarplan {name} " in doc, command.name
+
+
+def test_fast_help_lists_exactly_the_registered_commands():
+    import typer.main
+
+    group = typer.main.get_command(build())
+    registered = set(group.commands)  # type: ignore[attr-defined]
+    help_text = cli_main.top_help()
+    listed = {
+        line.split()[0]
+        for line in help_text.split("Commands:")[1].split("\n\n")[0].strip().splitlines()
+    }
+    assert listed == registered
+    for code, _ in EXIT_CODES:
+        assert f"{code:>3}  " in help_text
+
+
+def test_python_dash_m_help_smoke():
+    result = subprocess.run(
+        [sys.executable, "-m", "rarplan", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert "Usage: rarplan" in result.stdout and "Exit codes:" in result.stdout
+
+
+def test_version():
+    from rarplan import __version__
+
+    result = subprocess.run(
+        [sys.executable, "-m", "rarplan", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == f"rarplan {__version__}"
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main.run(args)
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def test_usage_error_under_json_is_a_json_error_on_stderr(capsys):
+    code, out, err = run_main(["band", "--json", "--bogus"], capsys)
+    assert code == 2
+    assert out == ""
+    error = json.loads(err)["error"]
+    assert set(error) == {"code", "message", "hint"}
+    assert error["code"] == 2
+
+
+def test_usage_error_in_text_is_one_line(capsys):
+    code, out, err = run_main(["band"], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("rarplan: usage error:")
+
+
+def test_invalid_input_json_error_keys_are_pinned(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('crn = "X123456"\n[scores]\nogrs = 140\n')
+    result = runner.invoke(build(), ["assess", str(bad), "--json"])
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    error = json.loads(result.stderr)["error"]
+    assert {"code", "message", "hint"} <= set(error)
+    assert error["code"] == 3
+    assert "bad.toml: scores.ogrs: must be ≤ 100" in error["message"]
+
+
+def test_assess_json_is_one_document_and_stderr_is_empty():
+    result = runner.invoke(build(), ["assess", str(CASE), "--json", "--no-plan"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1 and data["crn"] == "X100001"
+    assert result.stderr == ""
+
+
+def test_assess_reads_stdin_with_dash():
+    result = runner.invoke(build(), ["assess", "-", "--json", "--no-plan"], input=CASE.read_text())
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["crn"] == "X100001"
+
+
+def test_internal_error_prints_one_line_and_saves_the_traceback(monkeypatch, tmp_path):
+    def broken(json_output: bool = False) -> None:
+        """Broken.
+
+        Example: rarplan broken
+        """
+        raise ValueError("secret detail")
+
+    from rarplan.cli.output import guard
+
+    app = typer.Typer()
+    app.command("broken")(guard(broken))
+    app.command("other")(guard(broken))
+    result = runner.invoke(app, ["broken"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "secret detail" not in result.output
+    assert result.stderr.count("\n") == 1 and "please report this bug" in result.stderr
+    saved = Path(result.stderr.split("saved in ")[1].strip())
+    assert "secret detail" in saved.read_text()
+    assert oct(saved.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+def test_plain_output_has_no_escape_codes(env):
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    environ.update(env)
+    result = subprocess.run(
+        [sys.executable, "-m", "rarplan", "assess", str(CASE), "--no-plan"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stdout and "\x1b[" not in result.stderr
+    assert "Medium intensity RAR" in result.stdout
+
+
+def test_quiet_silences_messages_but_not_data(tmp_path):
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text(json.dumps({"crn": "X123456", "scores": {"ogrs": 60}}) + "\n")
+    loud = runner.invoke(build(), ["assess", "--batch", str(batch), "--no-plan"])
+    quiet = runner.invoke(build(), ["assess", "--batch", str(batch), "--no-plan", "--quiet"])
+    assert loud.exit_code == quiet.exit_code == 0, loud.output
+    assert "assessed 1 case" in loud.stderr
+    assert quiet.stderr == ""

@@ -1,0 +1,211 @@
+"""The wizard's sections one at a time (only relevant questions, answers checked by the case
+model), the judgement questions for a case file, and the command's exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+import typer.testing
+from typer.testing import CliRunner
+
+from rarplan.catalogue import models as cat
+from rarplan.catalogue.models import Catalogue
+from rarplan.cli.app import build
+from rarplan.cli.output import guard
+from rarplan.cli.wizard import case as wc
+from rarplan.cli.wizard import plan as wp
+from rarplan.cli.wizard import scores as ws
+from rarplan.cli.wizard.draft import RESUME_HINT, Draft
+from rarplan.cli.wizard.run import answer_checks, run_wizard
+from rarplan.model.errors import UsageError
+from tests import factories
+from tests.cli.test_wizard import (
+    CLEAR,
+    CTRL_C,
+    DOWN,
+    ENTER,
+    IDENTITY,
+    SPACE,
+    UP,
+    deadline,
+    drafts,
+    drive,
+)
+
+
+@pytest.fixture(autouse=True)
+def _deadline() -> Iterator[None]:
+    with deadline():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (tmp_path / "d").mkdir()
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return cat.load(cat.resolve_path(None))
+
+
+def session(tmp_path: Path, catalogue: Catalogue, **answers: object) -> wc.Session:
+    return wc.Session(catalogue, Draft(tmp_path / "d", {"crn": "X100001", **answers}))
+
+
+def test_answers_are_checked_before_they_are_kept(tmp_path: Path, catalogue: Catalogue) -> None:
+    """A CRN is a letter and six digits; an age is 10 to 120: the wizard waits for a valid one."""
+    s = wc.Session(catalogue, Draft(tmp_path / "d"))
+    keys = "bad" + ENTER + CLEAR + "x100001" + ENTER + ENTER + UP * 2 + ENTER
+    keys += "9" + ENTER + CLEAR + "1990-02-30" + ENTER + CLEAR + "1990-02-28" + ENTER + ENTER
+    drive(keys, wc.identity, s)
+    assert s.draft.data == {"crn": "X100001", "sex": "male", "date_of_birth": "1990-02-28"}
+    assert (tmp_path / "d" / "X100001.json").exists()  # named by CRN, never by name
+
+
+def test_drink_drive_questions_only_for_drink_driving(tmp_path: Path, catalogue: Catalogue) -> None:
+    s = session(tmp_path, catalogue)
+    keys = DOWN * 3 + ENTER  # drink driving
+    keys += UP + ENTER + ENTER + ENTER + "2" + ENTER  # not sexual; impulsive, seriousness unknown
+    keys += UP * 2 + ENTER + UP + ENTER  # first drink-drive conviction: yes; mitigating: no
+    keys += UP + ENTER  # not linked to substance misuse
+    drive(keys, wc.offence, s)
+    assert s.draft.data["offence"] == {
+        "index_offence": "drink_driving",
+        "sexually_motivated": False,
+        "previous_convictions": 2,
+        "first_drink_drive_conviction": True,
+        "drink_drive_mitigating_factor": False,
+        "linked_to_substance_misuse": False,
+    }
+
+
+def test_domestic_abuse_asks_responsibility_and_sara(tmp_path: Path, catalogue: Catalogue) -> None:
+    """Building Better Relationships turns on admitting responsibility and SARA (rate card)."""
+    s = session(tmp_path, catalogue, offence={"first_drink_drive_conviction": True})
+    keys = DOWN + ENTER + UP + ENTER + ENTER + ENTER + ENTER  # IPV; no; unknown x2; blank
+    keys += UP * 2 + ENTER + UP + ENTER  # admits responsibility: yes; substance: no
+    drive(keys, wc.offence, s)
+    offence = s.draft.data["offence"]
+    assert offence["admits_responsibility"] is True
+    assert "first_drink_drive_conviction" not in offence  # no longer relevant: dropped
+    keys = "55" + ENTER + ENTER + UP * 2 + ENTER + ENTER + ENTER * 4  # OGRS; OVP; SARA medium
+    drive(keys, ws.scores, s)
+    assert s.draft.data["scores"] == {"ogrs": 55, "sara": "medium"}
+
+
+def test_ogrs_can_be_estimated_from_the_ogrs3_inputs(tmp_path: Path, catalogue: Catalogue) -> None:
+    s = session(tmp_path, catalogue, age=34)
+    keys = "e" + ENTER + ENTER  # estimate; sex (not recorded yet): male
+    keys += ENTER + ENTER + "7" + ENTER + "17" + ENTER + ENTER  # ages 34, 34; category: violence
+    keys += ENTER + ENTER + ENTER * 4
+    drive(keys, ws.scores, s)
+    assert s.draft.data["sex"] == "male"
+    assert s.draft.data["ogrs3"] == {
+        "age_at_conviction": 34,
+        "age_at_follow_up": 34,
+        "sanctions": 7,
+        "age_at_first_sanction": 17,
+        "offence": "violence",
+    }
+    assert "ogrs" not in s.draft.data.get("scores", {})
+    assert s.ogrs() is not None
+
+
+def test_resuming_in_the_middle_of_the_ogrs3_inputs(tmp_path: Path, catalogue: Catalogue) -> None:
+    s = session(tmp_path, catalogue, age=34, sex="male")
+    with pytest.raises(KeyboardInterrupt):
+        drive("e" + ENTER + ENTER + CTRL_C, ws.scores, s)
+    s.draft.skip = set(s.draft.answered)  # as --resume does
+    keys = ENTER + "3" + ENTER + "20" + ENTER + ENTER + ENTER + ENTER + ENTER * 4
+    drive(keys, ws.scores, s)
+    assert s.draft.data["ogrs3"]["sanctions"] == 3
+    assert s.ogrs() is not None
+
+
+def test_below_25_asks_dynamic_risk_factors_and_sexual_offences_the_four_factors(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Guidance 001 section 3: below OGRS 25% a RAR needs clear dynamic risk factors; for
+    sexual offending, four factors are assessed."""
+    s = session(tmp_path, catalogue, scores={"ogrs": 20}, offence={"index_offence": "sexual"})
+    keys = ENTER + ENTER + "Lost his job and drinking daily" + ENTER + SPACE + ENTER
+    drive(keys, ws.circumstances, s)
+    c = s.draft.data["circumstances"]
+    assert c["dynamic_risk_factors"] == "Lost his job and drinking daily"
+    assert c["sexual_offending_factors"] == ["unusual_sexual_interests"]
+    assert c["speaks_english"] is True and c["works_shifts"] is False
+
+
+def test_neither_is_asked_otherwise(tmp_path: Path, catalogue: Catalogue) -> None:
+    s = session(tmp_path, catalogue, scores={"ogrs": 62}, offence={"index_offence": "violence"})
+    drive(DOWN * 5 + SPACE + ENTER + ENTER, ws.circumstances, s)  # the deadline catches more
+    c = s.draft.data["circumstances"]
+    assert c["speaks_english"] is False  # "does not speak English" ticked
+    assert "dynamic_risk_factors" not in c and "sexual_offending_factors" not in c
+
+
+def test_alcohol_scores_only_with_an_alcohol_need(tmp_path: Path, catalogue: Catalogue) -> None:
+    s = session(tmp_path, catalogue)
+    drive(DOWN * 4 + SPACE + ENTER + "12" + ENTER + ENTER, ws.needs, s)
+    assert s.draft.data["needs"]["alcohol_misuse"] is True
+    assert s.draft.data["scores"] == {"audit": 12}
+
+
+def test_answer_checks_records_the_officers_judgement(catalogue: Catalogue) -> None:
+    """A case file's open judgement questions are asked in a terminal; answers go in checks."""
+    case = factories.case()
+    pending = wp.pending_checks(case, catalogue)
+    assert pending
+    yes = UP * 2 + ENTER
+    answered = drive("y" + yes * len(pending), answer_checks, case, catalogue)
+    assert answered.checks == {key: True for key, _, _ in pending}
+    assert wp.pending_checks(answered, catalogue) == []
+
+
+def test_answer_checks_can_be_skipped(catalogue: Catalogue) -> None:
+    case = factories.case()
+    assert drive("n", answer_checks, case, catalogue) == case
+    done = case.model_copy(
+        update={"checks": {k: False for k, _, _ in wp.pending_checks(case, catalogue)}}
+    )
+    assert drive("", answer_checks, done, catalogue) == done  # nothing to ask: no prompt
+
+
+def test_resume_without_a_draft_is_a_usage_error(catalogue: Catalogue) -> None:
+    with pytest.raises(UsageError, match="no draft to resume"):
+        run_wizard(catalogue, out=None, force=False, resume=True, case_file=None)
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the runner's stdin look like a terminal, so `assess` runs the wizard."""
+    monkeypatch.setattr(typer.testing._NamedTextIOWrapper, "isatty", lambda self: True)
+
+
+@pytest.mark.usefixtures("terminal")
+def test_ctrl_c_through_the_command_exits_130_and_says_how_to_resume(tmp_path: Path) -> None:
+    result = drive(IDENTITY + CTRL_C, CliRunner().invoke, build(), ["assess"])
+    assert result.exit_code == 130, result.output
+    assert RESUME_HINT in result.stderr
+    assert (drafts(tmp_path) / "X100001.json").exists()
+
+
+@pytest.mark.usefixtures("terminal")
+def test_resume_without_a_draft_exits_2() -> None:
+    result = CliRunner().invoke(build(), ["assess", "--resume"])
+    assert result.exit_code == 2, result.output
+    assert "no draft to resume" in result.stderr
+
+
+def test_guard_maps_an_interrupted_wizard_to_130(catalogue: Catalogue) -> None:
+    def command(**_: object) -> None:
+        run_wizard(catalogue, out=None, force=False, resume=False, case_file=None)
+
+    with pytest.raises(typer.Exit) as exit_:
+        drive(IDENTITY + CTRL_C, guard(command))
+    assert exit_.value.exit_code == 130
