@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean install
+.PHONY: demo test lint typecheck pytest bench bank-holidays clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,8 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/demo.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check rarplan tests bench
-	$(BIN)/ruff format --check rarplan tests bench
+	$(BIN)/ruff check rarplan tests bench scripts
+	$(BIN)/ruff format --check rarplan tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -33,6 +33,10 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The scheduler's bank-holiday table, from the `holidays` package (scripts/bank_holidays.py).
+bank-holidays: $(STAMP)
+	$(BIN)/python scripts/bank_holidays.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo-out

@@ -8,16 +8,23 @@ to stdout as a Markdown table and to bench/out/latest.md and bench/out/latest.js
 Benchmarks:
   help             `rarplan --help` vs a plain typer app's `--help` (target: ratio <= 0.70)
   band             `rarplan band 62 --json` vs the plain app's trivial command (ratio <= 1.15)
-  batch-json       `rarplan assess --batch` of 100,000 cases with --json (>= 5,000 cases/s,
+  cli-assess, cli-schedule, cli-attend, cli-complete, cli-verify, cli-render, cli-status,
+  cli-catalogue-show
+                   each single-case command, start-up included, on the shipped example
+                   X100001 taken through its stages (`status` over a folder of 5 plans;
+                   `catalogue show mentor-support`) vs the plain app's trivial command
+                   (ratio <= 1.3, issue 15); commands that write run on a fresh copy each time
+  batch-json       `rarplan assess --batch` of 100,000 cases with --json (>= 2,000 cases/s,
                    peak memory < 200 MB)
-  batch-plans      the same writing plan files (<= 20 s, peak memory < 200 MB)
+  batch-plans      the same writing plan files (<= 60 s, peak memory < 200 MB)
   schedule-one     a 60-day high-intensity plan with six interventions, in-process (< 50 ms)
   schedule-folder  1,000 plans through `rarplan schedule` then `rarplan status` (< 15 s)
 
 A benchmark whose command is not built yet reports "skipped: <reason>" instead of failing.
-`hyperfine` is used for the start-up pairs when it is on PATH; otherwise an interleaved
-subprocess loop with warm-ups. Peak memory is the whole process tree's (a worker pool
-included), sampled from /proc, and the largest single process's maximum RSS from wait4(2).
+`hyperfine` is used for the start-up pairs when it is on PATH (a fresh copy put in place by
+`--prepare`); otherwise an interleaved subprocess loop with warm-ups. Peak memory is the whole
+process tree's (a worker pool included), sampled from /proc, and the largest single process's
+maximum RSS from wait4(2).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -75,6 +83,48 @@ HEAVY_INTERVENTIONS = (
     "compulsive-obsessive-behaviour",
     "positive-futures",
 )
+
+# The single-case commands (issue 15): the shipped example X100001 taken through its stages,
+# each command timed, start-up included, against the peer's trivial command. "{dir}" is the
+# folder the command works in, "{examples}" the repository's examples/. Each entry names the
+# stage whose folder the command starts from (None: an empty folder); a stage's folder is made
+# once per bench run by running that stage's own command on a copy of the folder before it.
+# "caseload" is the attended X100001 beside the other four examples, assessed.
+EXAMPLES = REPO / "examples"
+TODAY = "2027-03-02"  # the last date in examples/attendance.csv
+SINGLE_CASE: dict[str, tuple[str | None, list[str]]] = {
+    "assess": (
+        None,
+        ["assess", "{examples}/cases/X100001.toml", "--no-input"]
+        + ["--out", "{dir}/X100001.plan.toml"],
+    ),
+    "schedule": ("assess", ["schedule", "{dir}/X100001.plan.toml"]),
+    "attend": (
+        "schedule",
+        ["attend", "{dir}/X100001.plan.toml", "--attendance", "{examples}/attendance.csv"]
+        + ["--today", TODAY, "--no-input"],
+    ),
+    "complete": (
+        "attend",
+        ["complete", "{dir}/X100001.plan.toml", "--outcomes", "{examples}/outcomes.toml"]
+        + ["--today", TODAY, "--no-input", "--confirmed-by", "RO 4471"]
+        + ["--rationale", "Housing need met and CV and interviews done in 7 days."]
+        + ["--progress", "Moved into a housing association flat; CV written."]
+        + ["--outcome", "Settled accommodation; employability improved."],
+    ),
+    "verify": ("complete", ["verify", "{dir}/X100001.completion.toml", "{dir}/X100001.plan.toml"]),
+    "render": (
+        "schedule",
+        ["render", "{dir}/X100001.plan.toml", "--for", "person", "--format", "html"]
+        + ["--out", "{dir}/X100001.person.html"],
+    ),
+    "status": ("caseload", ["status", "{dir}", "--today", TODAY]),
+    "catalogue-show": (None, ["catalogue", "show", "mentor-support"]),
+}
+# Commands that write nothing run in their stage's folder; the others in a fresh copy each run.
+READ_ONLY = ("verify", "status", "catalogue-show")
+CASELOAD_OTHERS = ("X100002", "X100003", "X100004", "X100005")
+SINGLE_CASE_RATIO = 1.3  # at most this many times the peer's trivial command (issue 15)
 
 
 @dataclass
@@ -131,6 +181,10 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"NO_COLOR": "1", "COLUMNS": "100"})
     env.pop("RARPLAN_CATALOGUE", None)
+    # An officer's install caches bytecode (pip compiles a wheel's modules when installing it),
+    # as the peer's site-packages already are: let the warm-ups write rarplan's __pycache__,
+    # or every timed run would compile rarplan's modules again (bench/README.md).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -145,7 +199,7 @@ def show(argv: list[str]) -> str:
         elif "rarplan-bench-" in arg:  # the run's scratch folder
             arg = Path(arg).name
         shown.append("plans/" if arg == "{out}" else arg)
-    return " ".join(shown)
+    return shlex.join(shown)
 
 
 @dataclass
@@ -326,26 +380,56 @@ def not_built(run: Run, what: str) -> None:
     raise Skip(f"`{what}` exited {run.code}: {first}")
 
 
-def median_of(argv_pairs: list[list[str]], settings: Settings) -> list[float]:
-    """Medians of wall times for each command, run interleaved after warm-ups."""
+# A folder replaced by a fresh copy of another before each run of a command that writes.
+Fresh = tuple[Path, Path] | None  # (source, the folder the command works in)
+FRESH_COPY = (
+    "import shutil, sys; shutil.rmtree(sys.argv[2], ignore_errors=True); "
+    "shutil.copytree(sys.argv[1], sys.argv[2])"
+)
+
+
+def refresh(fresh: Fresh) -> None:
+    """Put a fresh copy of the source folder in place (what FRESH_COPY does for hyperfine)."""
+    if fresh is not None:
+        source, folder = fresh
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(source, folder)
+
+
+def median_of(
+    argv_pairs: list[list[str]], settings: Settings, fresh: list[Fresh] | None = None
+) -> list[float]:
+    """Medians of wall times for each command, run interleaved after warm-ups.
+
+    `fresh[i]`, where given, is a folder put back from its source before each run of command i
+    (outside the time measured), so a command that writes does the same work every run.
+    """
+    prepare = fresh or [None] * len(argv_pairs)
     if settings.use_hyperfine:
-        return hyperfine_medians(argv_pairs, settings)
-    for argv in argv_pairs:
+        return hyperfine_medians(argv_pairs, settings, prepare)
+    for argv, folder in zip(argv_pairs, prepare, strict=True):
         for _ in range(settings.warmup):
+            refresh(folder)
             check = run_once(argv, settings.work)
             if check.code != 0:
                 raise Skip(f"`{show(argv)}` exited {check.code}: {check.stderr.strip()[:200]}")
     times: list[list[float]] = [[] for _ in argv_pairs]
     for _ in range(settings.runs):
         for i, argv in enumerate(argv_pairs):
+            refresh(prepare[i])
             times[i].append(run_once(argv, settings.work).seconds)
     return [statistics.median(t) for t in times]
 
 
-def hyperfine_medians(argv_pairs: list[list[str]], settings: Settings) -> list[float]:
-    import shlex
-
+def hyperfine_medians(
+    argv_pairs: list[list[str]], settings: Settings, fresh: list[Fresh]
+) -> list[float]:
     export = settings.work / "hyperfine.json"
+    prepare: list[str] = []
+    if any(fresh):  # one --prepare per command, or none at all
+        for folder in fresh:
+            argv = ["true"] if folder is None else [PYTHON, "-c", FRESH_COPY, *map(str, folder)]
+            prepare += ["--prepare", shlex.join(argv)]
     cmd = [
         "hyperfine",
         "--style",
@@ -357,6 +441,7 @@ def hyperfine_medians(argv_pairs: list[list[str]], settings: Settings) -> list[f
         str(settings.runs),
         "--export-json",
         str(export),
+        *prepare,
         *(shlex.join(argv) for argv in argv_pairs),
     ]
     done = subprocess.run(cmd, cwd=settings.work, env=child_env(), capture_output=True, text=True)
@@ -391,6 +476,75 @@ def bench_band(settings: Settings) -> Result:
     result.runs = settings.runs
     result.status = "pass" if result.ratio <= 1.15 else "FAIL"
     return result
+
+
+def single_argv(template: list[str], folder: Path) -> list[str]:
+    return [*rarplan_argv(), *fill(template, dir=str(folder), examples=str(EXAMPLES))]
+
+
+def stage_folder(settings: Settings, stage: str | None) -> Path:
+    """The folder holding the example case after `stage`, made once per bench run.
+
+    None is an empty folder; "caseload" holds five plans (see SINGLE_CASE). A stage's folder is
+    a copy of the folder of the stage before it, with the stage's own command run in it.
+    """
+    folder = settings.work / "one" / (stage or "empty")
+    if folder.exists():
+        return folder
+    scratch = folder.with_name(folder.name + "-making")
+    shutil.rmtree(scratch, ignore_errors=True)
+    if stage is None:
+        scratch.mkdir(parents=True)
+    elif stage == "caseload":
+        shutil.copytree(stage_folder(settings, "attend"), scratch)
+        for crn in CASELOAD_OTHERS:
+            case = EXAMPLES / "cases" / f"{crn}.toml"
+            assess = ["assess", str(case), "--no-input", "--out", f"{{dir}}/{crn}.plan.toml"]
+            _make(single_argv(assess, scratch), settings, "caseload")
+    else:
+        before, template = SINGLE_CASE[stage]
+        shutil.copytree(stage_folder(settings, before), scratch)
+        _make(single_argv(template, scratch), settings, stage)
+    scratch.rename(folder)
+    return folder
+
+
+def _make(argv: list[str], settings: Settings, stage: str) -> None:
+    try:
+        not_built(run_once(argv, settings.work), f"rarplan {argv[len(rarplan_argv())]}")
+    except Skip as skip:
+        raise Skip(f"cannot make the {stage} stage: {skip}") from None
+
+
+def bench_single(name: str) -> Callable[[Settings], Result]:
+    """The benchmark of one single-case command: `rarplan NAME ...` vs the peer's `lookup`."""
+
+    def run(settings: Settings) -> Result:
+        title, target = TITLES[f"cli-{name}"]
+        result = Result(f"cli-{name}", title, target)
+        stage, template = SINGLE_CASE[name]
+        source = stage_folder(settings, stage)
+        fresh: Fresh = None
+        folder = source
+        if name not in READ_ONLY:
+            folder = settings.work / f"run-{name}"
+            fresh = (source, folder)
+        ours, peer = single_argv(template, folder), [*peer_argv(), "lookup", "62", "--json"]
+        refresh(fresh)  # one checked run first, for a plain reason if the command fails
+        not_built(run_once(ours, settings.work), f"rarplan {' '.join(template[:2])}")
+        PROFILE[result.name] = (ours, fresh)
+        result.commands = [show(ours), show(peer)]
+        result.rarplan_s, result.peer_s = median_of([ours, peer], settings, [fresh, None])
+        result.ratio = result.rarplan_s / result.peer_s
+        result.runs = settings.runs
+        result.status = "pass" if result.ratio <= SINGLE_CASE_RATIO else "FAIL"
+        return result
+
+    return run
+
+
+# The command line of each start-up benchmark run, for --profile-imports at the end.
+PROFILE: dict[str, tuple[list[str], Fresh]] = {}
 
 
 def cases_file(settings: Settings, n: int, sentenced: bool = False) -> Path:
@@ -435,7 +589,7 @@ def _batch_runs(argv: list[str], settings: Settings, n: int, json_lines: bool) -
 
 def bench_batch_json(settings: Settings) -> Result:
     n = settings.cases
-    floor = 5000
+    floor = 2000  # issue 15: the national annual volume with margin
     result = Result(
         "batch-json",
         f"`rarplan assess --batch` of {n:,} cases, `--json`",
@@ -459,8 +613,8 @@ def bench_batch_json(settings: Settings) -> Result:
 
 def bench_batch_plans(settings: Settings) -> Result:
     n = settings.cases
-    limit = 20.0 * settings.scale
-    scaled = "" if n == FULL_CASES else " (20 s scaled to the batch)"
+    limit = 60.0 * settings.scale  # issue 15
+    scaled = "" if n == FULL_CASES else " (60 s scaled to the batch)"
     result = Result(
         "batch-plans",
         f"`rarplan assess --batch` of {n:,} cases, writing plan files",
@@ -509,11 +663,11 @@ def _scheduling_entry() -> tuple[str, Callable[..., Any]]:
 
 def high_intensity_plan(interventions: int = 6) -> tuple[Any, Any]:
     """A sentenced case, OGRS 85, 60 RAR days over 12 months, with six eligible interventions."""
+    from rarplan import load_catalogue
     from rarplan.assess.assessment import assess
-    from rarplan.catalogue import models as cat
     from rarplan.model.case import Case
 
-    catalogue = cat.load(cat.resolve_path(None))
+    catalogue = load_catalogue()
     raw = gen_cases.prune(next(iter(gen_cases.generate(1, sentenced_only=True))))
     raw["scores"]["ogrs"] = 85
     raw["sentence"].update({"rar_max_days": 60, "length_months": 12})
@@ -631,7 +785,10 @@ def bench_schedule_folder(settings: Settings) -> Result:
     schedule_argv = [*rarplan_argv(), *fill(schedule, folder=str(folder))]
     status_argv = [*rarplan_argv(), *fill(status, folder=str(folder))]
     result.commands = [show(schedule_argv), show(status_argv)]
-    totals, peaks, trees, cpus = [], [], [], []
+    totals: list[float] = []
+    peaks: list[float] = []
+    trees: list[float] = []
+    cpus: list[float] = []
     scheduled = refused = 0
     for _ in range(settings.batch_runs):
         if sum(totals) > BATCH_BUDGET_S:
@@ -667,6 +824,7 @@ def bench_schedule_folder(settings: Settings) -> Result:
 BENCHMARKS: dict[str, Callable[[Settings], Result]] = {
     "help": bench_help,
     "band": bench_band,
+    **{f"cli-{name}": bench_single(name) for name in SINGLE_CASE},
     "batch-json": bench_batch_json,
     "batch-plans": bench_batch_plans,
     "schedule-one": bench_schedule_one,
@@ -675,8 +833,15 @@ BENCHMARKS: dict[str, Callable[[Settings], Result]] = {
 TITLES = {
     "help": ("`rarplan --help` vs plain typer `--help`", "ratio <= 0.70"),
     "band": ("`rarplan band 62 --json` vs plain typer trivial command", "ratio <= 1.15"),
-    "batch-json": ("`rarplan assess --batch`, `--json`", ">= 5,000 cases/s, < 200 MB"),
-    "batch-plans": ("`rarplan assess --batch`, writing plan files", "<= 20 s, < 200 MB"),
+    **{
+        f"cli-{name}": (
+            f"`rarplan {name.replace('-', ' ')}` on the example vs plain typer trivial command",
+            f"ratio <= {SINGLE_CASE_RATIO}",
+        )
+        for name in SINGLE_CASE
+    },
+    "batch-json": ("`rarplan assess --batch`, `--json`", ">= 2,000 cases/s, < 200 MB"),
+    "batch-plans": ("`rarplan assess --batch`, writing plan files", "<= 60 s, < 200 MB"),
     "schedule-one": ("schedule a 60-day plan, six interventions (in-process)", "< 50 ms"),
     "schedule-folder": ("plans through `rarplan schedule` then `rarplan status`", "< 15 s"),
 }
@@ -783,7 +948,8 @@ def profile_imports(argv: list[str], top: int = 15) -> str:
             continue  # the header, or not an import line
         rows.append((int(parts[1]), int(parts[0]), parts[2].strip()))
     rows.sort(reverse=True)
-    lines = [f"Top imports for `rarplan {' '.join(argv)}` (cumulative / self, ms):"]
+    shown = show([*rarplan_argv(), *argv])
+    lines = [f"Top imports for `{shown}` (cumulative / self, ms):"]
     lines += [f"  {c / 1000:7.1f} {s / 1000:7.1f}  {n}" for c, s, n in rows[:top]]
     return "\n".join(lines)
 
@@ -807,7 +973,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile-imports",
         action="store_true",
-        help="also print the slowest imports of `rarplan band 62 --json`",
+        help="also print the slowest imports of `rarplan band 62 --json` and of each cli-* run",
     )
     args = parser.parse_args(argv)
 
@@ -841,6 +1007,12 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             results.append(result)
+        profiles = []
+        if args.profile_imports:  # while the cli-* benchmarks' folders still exist
+            profiles.append(profile_imports(["band", "62", "--json"]))
+            for ours, fresh in PROFILE.values():
+                refresh(fresh)
+                profiles.append(profile_imports(ours[len(rarplan_argv()) :]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     # A full run is `latest`; a quick, partial or resized one must not overwrite its figures.
@@ -849,8 +1021,8 @@ def main(argv: list[str] | None = None) -> int:
         results, settings, command, load_before, "partial" if partial else "latest", args.out
     )
     print(text)
-    if args.profile_imports:
-        print(profile_imports(["band", "62", "--json"]))
+    for profile in profiles:
+        print(profile)
     return 1 if any(r.status in ("FAIL", "error") for r in results) else 0
 
 

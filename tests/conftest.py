@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "docs" / "sources"  # the public source documents the rules cite
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,9 @@ from tests.conftest import REPO
 
 
 def test_the_bench_runs_each_quick_benchmark_to_a_figure(tmp_path):
-    names = ["schedule-one", "batch-json", "batch-plans"]
+    # cli-attend makes the assessed, scheduled and attended stages and runs on fresh copies;
+    # cli-status reads the five-plan caseload in place.
+    names = ["schedule-one", "batch-json", "batch-plans", "cli-attend", "cli-status"]
     only = [arg for name in names for arg in ("--only", name)]
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), *only, "--cases", "120", "--runs", "1"]
@@ -29,4 +31,6 @@ def test_the_bench_runs_each_quick_benchmark_to_a_figure(tmp_path):
     for name, result in results.items():
         assert result["status"] in ("pass", "FAIL"), (name, result["reason"])
         assert result["rarplan_s"] > 0, name
+    for name in ("cli-attend", "cli-status"):
+        assert results[name]["peer_s"] > 0 and results[name]["ratio"] > 0, name
     assert (tmp_path / "partial.md").read_text(encoding="utf-8").count("| schedule-one") == 1

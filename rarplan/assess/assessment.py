@@ -9,16 +9,13 @@ the OGRS table, below 25%, sexual offending, the pre-sentence proposal), section
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from operator import attrgetter, getitem
 
 from rarplan.assess.bands import Band, band_for
-from rarplan.assess.eligibility import Judgement, Verdict, verdicts
-from rarplan.assess.result import shared_result
+from rarplan.assess.eligibility import Judgement, judge_all
 from rarplan.assess.selection import build_selection, fit_to_days, propose, validate_choice
 from rarplan.assess.wording import proposal_paragraph, rationale_paragraph
+from rarplan.catalogue.compiled import SHARED_RESULTS, CompiledCatalogue
 from rarplan.catalogue.models import Catalogue, Intervention
 from rarplan.model.case import Case
 from rarplan.model.errors import InvalidInput, RefusedByRules
@@ -28,9 +25,9 @@ from rarplan.model.plan import (
     Agreement,
     Assessment,
     Availability,
+    InterventionResult,
     Plan,
     UnmetNeed,
-    construct,
 )
 
 # Guidance section 2 and 3: which treatment requirement meets which need.
@@ -64,7 +61,7 @@ def ogrs_of(case: Case, source: str) -> tuple[float, bool]:
         return float(estimate(case.ogrs3, case.ogrs3.sex or case.sex).two_year), True
     raise InvalidInput(
         f"{source}: scores.ogrs: required (the OGRS3 2-year %, 0-100)",
-        hint="or give [ogrs3] inputs for an estimate; see `rarplan ogrs --help`",
+        hint="or give [ogrs3] inputs for an estimate, as `rarplan ogrs` takes them",
     )
 
 
@@ -96,9 +93,9 @@ def assess(
         warnings.append(
             f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from OASys."
         )
-    layout = _layout(catalogue)
-    judged = verdicts(catalogue, case, today, ogrs)
-    judgements = _Judgements(layout.at, judged)
+    compiled = catalogue.compiled
+    judged = judge_all(catalogue, case, today, ogrs)
+    judgements = dict(zip(compiled.ids, judged, strict=True))
     needs = case.needs.identified()
     need_set = frozenset(needs)
     treatments, met_by_treatment = treatment_requirements(case)
@@ -111,10 +108,10 @@ def assess(
     # alcohol need to an ATR, and likewise drugs to a DRR and a treatable condition to an MHTR.
     programmes: list[Intervention] = []  # eligible, meeting a need
     possible: list[Intervention] = []  # to check, meeting a need
-    for at, entry in layout.accredited:
+    for entry in compiled.accredited:
         if need_set.isdisjoint(entry.needs):
             continue
-        status = judged[at].judgement.status
+        status = judgements[entry.id].status
         if status == "eligible":
             programmes.append(entry)
         elif status == "check":
@@ -161,16 +158,7 @@ def assess(
     recorded = {u.need for u in unmet}
     for need in rar_needs:
         if propose_rar and need not in covered and need not in recorded:
-            unmet.append(
-                construct(
-                    UnmetNeed,
-                    {
-                        "need": need,
-                        "reason": f"None of the chosen interventions addresses "
-                        f"{NEED_LABELS[need].lower()}; record why (guidance section 6).",
-                    },
-                )
-            )
+            unmet.append(UnmetNeed(need=need, reason=not_addressed(need)))
 
     selected = build_selection(
         catalogue, ids, need_set, case.plan.overrides, case.plan.hours, case.plan.outcomes
@@ -184,34 +172,26 @@ def assess(
     proposed, day_warnings = _proposed_days(band, case, cost, propose_rar)
     warnings.extend(day_warnings)
 
-    addresses = layout.addresses(need_set)
-    interventions = list(map(getitem, map(_RESULTS, judged), addresses))
-    if not all(interventions):  # not `None in`: that compares each result with None, slowly
-        for at, found in enumerate(interventions):
-            if found is None:
-                interventions[at] = shared_result(catalogue, judged[at], addresses[at])
-    # Built from values checked above: construct without validating them a second time.
-    assessment = construct(
-        Assessment,
-        {
-            "assessed_on": today,
-            "ogrs": ogrs,
-            "ogrs_estimated": estimated,
-            "band": band.name,
-            "band_label": band.label,
-            "guideline_days": band.guideline_days,
-            "average_needs": band.average_needs,
-            "needs": needs,
-            "treatment_requirements": treatments,
-            "accredited_programmes": accredited,
-            "propose_rar": propose_rar,
-            "proposed_days": proposed,
-            "rationale": "",
-            "psr_proposal": "",
-            "warnings": warnings,
-            "interventions": interventions,
-        },
-        unset=_PARAGRAPHS,
+    addresses = compiled.addresses(need_set)
+    interventions = [
+        intervention_result(compiled, j, a) for j, a in zip(judged, addresses, strict=True)
+    ]
+    # The paragraphs are set below, as they read the assessment.
+    assessment = Assessment(
+        assessed_on=today,
+        ogrs=ogrs,
+        ogrs_estimated=estimated,
+        band=band.name,
+        band_label=band.label,
+        guideline_days=band.guideline_days,
+        average_needs=band.average_needs,
+        needs=needs,
+        treatment_requirements=treatments,
+        accredited_programmes=accredited,
+        propose_rar=propose_rar,
+        proposed_days=proposed,
+        warnings=warnings,
+        interventions=interventions,
     )
     names = [catalogue.entries[i].name for i in ids]
     assessment.rationale = rationale_paragraph(
@@ -226,101 +206,54 @@ def assess(
             accredited,
             [e.name for e in programmes],
         )
-    return construct(
-        Plan,
-        {
-            "schema_version": SCHEMA_VERSION,
-            "crn": case.crn,
-            "created": (now or datetime.now()).replace(microsecond=0),
-            "responsible_officer": case.plan.responsible_officer,
-            "case": case,
-            "assessment": assessment,
-            "selected": selected,
-            "unmet_needs": unmet,
-            "agreement": construct(
-                Agreement,
-                {
-                    "status": case.plan.agreement or "could_not_answer",
-                    "note": case.plan.agreement_note,
-                },
-            ),
-            "availability": construct(
-                Availability,
-                {"days": ["mon", "tue", "wed", "thu", "fri"], "unavailable": []},
-                unset=_AVAILABILITY,
-            ),
-            "schedule": None,
-            "attendance": [],
-            "outcomes": [],
-            "completion": None,
-            "history": [],
-        },
+    # Models given as values (the case, the results) are taken as they are, not checked again.
+    return Plan(
+        schema_version=SCHEMA_VERSION,
+        crn=case.crn,
+        created=(now or datetime.now()).replace(microsecond=0),
+        responsible_officer=case.plan.responsible_officer,
+        case=case,
+        assessment=assessment,
+        selected=selected,
+        unmet_needs=unmet,
+        agreement=Agreement(
+            status=case.plan.agreement or "could_not_answer", note=case.plan.agreement_note
+        ),
+        availability=Availability(),
+        schedule=None,
+        attendance=[],
+        outcomes=[],
+        completion=None,
+        history=[],
     )
 
 
-_RESULTS = attrgetter("results")
-_PARAGRAPHS = frozenset({"rationale", "psr_proposal"})  # set after construction, if at all
-_AVAILABILITY = frozenset(Availability.model_fields)  # all defaults, as Availability() has
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """What the assessment reads of each catalogue entry, in catalogue order (fixed)."""
-
-    catalogue: Catalogue
-    ids: tuple[str, ...]
-    at: dict[str, int]  # id -> position
-    needs: tuple[frozenset[str], ...]
-    accredited: tuple[tuple[int, Intervention], ...]  # (position, entry)
-    # identified needs -> whether each entry meets one of them (at most 2**10 sets of needs)
-    _addresses: dict[frozenset[str], tuple[bool, ...]] = field(
-        default_factory=dict, compare=False, repr=False
+def not_addressed(need: str) -> str:
+    """The reason recorded for a need none of the chosen interventions meets, until the
+    officer gives one."""
+    return (
+        f"None of the chosen interventions addresses {NEED_LABELS[need].lower()}; record why "
+        "(guidance section 6)."
     )
 
-    def addresses(self, identified: frozenset[str]) -> tuple[bool, ...]:
-        found = self._addresses.get(identified)
-        if found is None:
-            found = tuple(not identified.isdisjoint(needs) for needs in self.needs)
-            self._addresses[identified] = found
-        return found
 
-
-_LAYOUTS: dict[int, _Layout] = {}
-
-
-class _Judgements(Mapping[str, Judgement]):
-    """The case's judgements by entry id, read from its verdicts when asked: the proposal
-    reads a few of them, so building a dictionary of all of them each case is not worth it."""
-
-    __slots__ = ("_at", "_judged")
-
-    def __init__(self, at: dict[str, int], judged: list[Verdict]) -> None:
-        self._at = at
-        self._judged = judged
-
-    def __getitem__(self, entry_id: str) -> Judgement:
-        return self._judged[self._at[entry_id]].judgement
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
-def _layout(catalogue: Catalogue) -> _Layout:
-    held = _LAYOUTS.get(id(catalogue))
-    if held is None or held.catalogue is not catalogue:
-        entries = list(catalogue)
-        held = _Layout(
-            catalogue,
-            tuple(e.id for e in entries),
-            {e.id: at for at, e in enumerate(entries)},
-            tuple(frozenset(e.needs) for e in entries),
-            tuple((at, e) for at, e in enumerate(entries) if e.accredited),
+def intervention_result(
+    compiled: CompiledCatalogue, judgement: Judgement, addresses: bool
+) -> InterventionResult:
+    """An entry's result in the plan. Thousands of cases share a judgement: the result is one
+    object for them all, kept in the compiled catalogue (plans never change it in place)."""
+    key = (judgement, addresses)
+    found = compiled.results.get(key)
+    if found is None:
+        found = InterventionResult(
+            id=judgement.id,
+            status=judgement.status,
+            reasons=list(judgement.reasons),
+            addresses_identified_need=addresses,
         )
-        _LAYOUTS[id(catalogue)] = held
-    return held
+        if len(compiled.results) < SHARED_RESULTS:
+            compiled.results[key] = found
+    return found
 
 
 def _sexual_offending(case: Case, accredited: list[str]) -> list[str]:
@@ -407,7 +340,7 @@ def _proposed_days(
             warnings.append(
                 f"The chosen interventions need about {cost} RAR days, more than "
                 f"the guideline maximum of {high}; pair sessions on one date "
-                "(schedule --strategy compact) or choose fewer hours."
+                "(the compact scheduling strategy) or choose fewer hours."
             )
     court = case.sentence.rar_max_days
     if case.sentence.stage == "sentenced" and court is not None:

@@ -307,7 +307,7 @@ def compute(
         raise InvalidInput(problems[0], hint=hint, problems=problems)
     if problems:
         message = f"{len(problems)} problems with the OGRS3 inputs"
-        raise InvalidInput(message, hint="see `rarplan ogrs --help`", problems=problems)
+        raise InvalidInput(message, hint="each input as `rarplan ogrs` takes it", problems=problems)
     category = offence_category(offence, name["offence"])
     checked_sex = str(sex)  # one of SEXES: checked above
 

@@ -1,95 +1,119 @@
-"""The intervention results shared between plans, and the `--json` result of assess.
+"""The `--json` result of `rarplan assess`: the contract scripts rely on (README, 'assess').
 
-A batch gives thousands of cases the same judgement of an entry: the result built from it is
-one object, shared (never changed in place), with its JSON and TOML text made once.
+`AssessResult.model_dump(mode="json")` is the result, key for key and in this order; a batch
+writes it as one JSON line after the line's own keys (`schema_version`, `line`).
 """
 
 from __future__ import annotations
 
 import json
 
-from rarplan.assess.eligibility import Verdict
+from pydantic import BaseModel, ConfigDict
+
+from rarplan.catalogue.compiled import SHARED_RESULTS
 from rarplan.catalogue.models import Catalogue
-from rarplan.files import tomlout
-from rarplan.model.plan import InterventionResult, Plan
-
-SHARED_RESULTS = 8_000  # results kept (with their encoded forms) for the life of the process
-_KEPT: list[InterventionResult] = []  # keeps each registered result alive: ids are the keys
-_FRAGMENTS: dict[int, str] = {}  # id of a shared result -> its JSON in the --json result
+from rarplan.model.plan import InterventionResult, Plan, Status, UnmetNeed
 
 
-def shared_result(catalogue: Catalogue, verdict: Verdict, addresses: bool) -> InterventionResult:
-    """The entry's result, kept in the verdict to be shared by every case with that verdict
-    and need flag (results are never changed in place), with its JSON and TOML text."""
-    j = verdict.judgement
-    found = InterventionResult.model_construct(
-        id=j.id,
-        status=j.status,  # type: ignore[arg-type]
-        reasons=list(j.reasons),
-        addresses_identified_need=addresses,
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JudgedIntervention(_Output):
+    """A catalogue entry judged against the case, with the needs the catalogue says it meets."""
+
+    id: str
+    status: Status
+    reasons: list[str]
+    needs: list[str]  # the catalogue's; none for an id the catalogue no longer has
+    addresses_identified_need: bool
+
+
+class AssessResult(_Output):
+    crn: str
+    stage: str
+    ogrs: float | None
+    ogrs_estimated: bool
+    band: str
+    band_label: str
+    guideline_days: dict[str, int] | None
+    average_needs: float | None
+    propose_rar: bool
+    proposed_days: int | None
+    rar_max_days: int | None
+    needs: list[str]
+    treatment_requirements: list[str]
+    accredited_programmes: list[str]
+    interventions: list[JudgedIntervention]
+    selected: list[str]
+    desired_outcomes: dict[str, list[str]]
+    overrides: dict[str, str]
+    unmet_needs: list[UnmetNeed]
+    rationale: str
+    psr_proposal: str
+    warnings: list[str]
+    plan_file: str | None
+
+
+def assess_result(plan: Plan, plan_file: str | None, catalogue: Catalogue) -> AssessResult:
+    """The result of assessing `plan`'s case, written to `plan_file` (None: not written)."""
+    a = plan.assessment
+    return AssessResult(
+        crn=plan.crn,
+        stage=plan.case.sentence.stage,
+        ogrs=a.ogrs,
+        ogrs_estimated=a.ogrs_estimated,
+        band=a.band,
+        band_label=a.band_label,
+        guideline_days=a.guideline_days,
+        average_needs=a.average_needs,
+        propose_rar=a.propose_rar,
+        proposed_days=a.proposed_days,
+        rar_max_days=plan.case.sentence.rar_max_days,
+        needs=a.needs,
+        treatment_requirements=a.treatment_requirements,
+        accredited_programmes=a.accredited_programmes,
+        interventions=[_judged(r, catalogue) for r in a.interventions],
+        selected=[s.id for s in plan.selected],
+        desired_outcomes={s.id: s.desired_outcomes for s in plan.selected},
+        overrides={s.id: s.override_reason for s in plan.selected if s.override_reason},
+        unmet_needs=plan.unmet_needs,
+        rationale=a.rationale,
+        psr_proposal=a.psr_proposal,
+        warnings=a.warnings,
+        plan_file=plan_file,
     )
-    if len(_KEPT) < SHARED_RESULTS:
-        _KEPT.append(found)
-        verdict.results[addresses] = found
-        _FRAGMENTS[id(found)] = _encode(_intervention_json(found, catalogue))
-        tomlout.share(found)
+
+
+def _judged(r: InterventionResult, catalogue: Catalogue) -> JudgedIntervention:
+    """`r` with the needs its entry meets: one object for every plan with the same values."""
+    memo = catalogue.compiled.judged
+    key = (r.id, r.status, tuple(r.reasons), r.addresses_identified_need)
+    found = memo.get(key)
+    if found is None:
+        entry = catalogue.entries.get(r.id)
+        found = JudgedIntervention(
+            id=r.id,
+            status=r.status,
+            reasons=r.reasons,
+            needs=list(entry.needs) if entry is not None else [],
+            addresses_identified_need=r.addresses_identified_need,
+        )
+        if len(memo) < SHARED_RESULTS:
+            memo[key] = found
     return found
 
 
-def result_dict(
-    plan: Plan, plan_file: str | None, catalogue: Catalogue, *, interventions: bool = True
-) -> dict[str, object]:
-    """The `--json` result of assess: the contract scripts rely on (README, 'assess')."""
-    a = plan.assessment
-    return {
-        "crn": plan.crn,
-        "stage": plan.case.sentence.stage,
-        "ogrs": a.ogrs,
-        "ogrs_estimated": a.ogrs_estimated,
-        "band": a.band,
-        "band_label": a.band_label,
-        "guideline_days": a.guideline_days,
-        "average_needs": a.average_needs,
-        "propose_rar": a.propose_rar,
-        "proposed_days": a.proposed_days,
-        "rar_max_days": plan.case.sentence.rar_max_days,
-        "needs": a.needs,
-        "treatment_requirements": a.treatment_requirements,
-        "accredited_programmes": a.accredited_programmes,
-        "interventions": [_intervention_json(r, catalogue) for r in a.interventions]
-        if interventions
-        else None,
-        "selected": [s.id for s in plan.selected],
-        "desired_outcomes": {s.id: s.desired_outcomes for s in plan.selected},
-        "overrides": {s.id: s.override_reason for s in plan.selected if s.override_reason},
-        "unmet_needs": [{"need": u.need, "reason": u.reason} for u in plan.unmet_needs],
-        "rationale": a.rationale,
-        "psr_proposal": a.psr_proposal,
-        "warnings": a.warnings,
-        "plan_file": plan_file,
-    }
+def result_dict(plan: Plan, plan_file: str | None, catalogue: Catalogue) -> dict[str, object]:
+    """The `--json` result of assess, as JSON-ready values."""
+    return assess_result(plan, plan_file, catalogue).model_dump(mode="json")
 
 
-def _intervention_json(r: InterventionResult, catalogue: Catalogue) -> dict[str, object]:
-    entry = catalogue.entries.get(r.id)
-    return {
-        "id": r.id,
-        "status": r.status,
-        "reasons": r.reasons,
-        "needs": list(entry.needs) if entry is not None else [],  # the catalogue's
-        "addresses_identified_need": r.addresses_identified_need,
-    }
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+# rarplan's JSON layout (as `rarplan.cli.output.emit_json` writes it). A dump is a tree, never
+# containing itself: the encoder need not check for that (a fifth of its time here).
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def result_json(plan: Plan, plan_file: str | None, catalogue: Catalogue, **head: object) -> str:
-    """`result_dict` as one JSON line, reusing the encoded form of shared results (batch)."""
-    data = {**head, **result_dict(plan, plan_file, catalogue, interventions=False)}
-    text = _encode(data)
-    parts = [
-        _FRAGMENTS.get(id(r)) or _encode(_intervention_json(r, catalogue))
-        for r in plan.assessment.interventions
-    ]
-    return text.replace('"interventions": null', '"interventions": [' + ", ".join(parts) + "]", 1)
+    """`result_dict` as one JSON line, after the keys of `head` (a batch's line number)."""
+    return _encode({**head, **result_dict(plan, plan_file, catalogue)})

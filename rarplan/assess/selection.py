@@ -8,14 +8,13 @@ themselves when no intervention exists (the practitioner toolkit).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rarplan.assess.eligibility import Judgement
-from rarplan.catalogue.models import Catalogue, Intervention
+from rarplan.catalogue.models import Catalogue, Intervention, suggest
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from rarplan.model.needs import NEED_LABELS
-from rarplan.model.plan import SelectedIntervention, UnmetNeed, construct
+from rarplan.model.plan import SelectedIntervention, UnmetNeed
 
 TOOLKIT = "practitioner-toolkit"
 
@@ -71,19 +70,17 @@ def _rank(entry: Intervention, need: str) -> tuple[int, int, int, int]:
     )
 
 
-class _Candidate(NamedTuple):
+class Candidate(NamedTuple):
     entry: Intervention
     smallest: int  # smallest_cost(entry)
 
 
-_CANDIDATES: dict[tuple[int, str, str], tuple[Catalogue, list[_Candidate]]] = {}
-
-
-def _candidates(catalogue: Catalogue, need: str, setting: str) -> list[_Candidate]:
-    """The entries that may be proposed for a need, best first (fixed for a catalogue)."""
-    key = (id(catalogue), need, setting)
-    held = _CANDIDATES.get(key)
-    if held is None or held[0] is not catalogue:
+def candidates(catalogue: Catalogue, need: str, setting: str) -> tuple[Candidate, ...]:
+    """The entries that may be proposed for a need in a setting, best first (fixed for a
+    catalogue, so kept in its compiled form)."""
+    memo = catalogue.compiled.candidates
+    found = memo.get((need, setting))
+    if found is None:
         entries = [
             e
             for e in catalogue
@@ -95,9 +92,8 @@ def _candidates(catalogue: Catalogue, need: str, setting: str) -> list[_Candidat
             and not (e.counts_towards_rar and rar_day_cost(e) == 0)
         ]
         ranked = sorted(entries, key=lambda e: _rank(e, need))
-        held = (catalogue, [_Candidate(e, smallest_cost(e)) for e in ranked])
-        _CANDIDATES[key] = held
-    return held[1]
+        found = memo[(need, setting)] = tuple(Candidate(e, smallest_cost(e)) for e in ranked)
+    return found
 
 
 def propose(
@@ -120,10 +116,10 @@ def propose(
     for need in rar_needs:
         if need in covered:
             continue
-        candidates = _candidates(catalogue, need, setting)
+        possible = candidates(catalogue, need, setting)
         fitting = None
         eligible = []  # those that do not fit, when none does
-        for c in candidates:
+        for c in possible:
             if judgements[c.entry.id].status == "eligible":
                 if left is None or c.smallest <= left:
                     fitting = c
@@ -137,29 +133,24 @@ def propose(
             continue
         if eligible:
             unmet.append(
-                _unmet(
-                    need,
-                    f"The eligible interventions for {NEED_LABELS[need].lower()} "
+                UnmetNeed(
+                    need=need,
+                    reason=f"The eligible interventions for {NEED_LABELS[need].lower()} "
                     f"({', '.join(c.entry.id for c in eligible[:3])}) do not fit the {left} "
                     f"RAR day(s) left of the court's {budget}; choose one in [plan] "
                     "interventions if another need matters less (guidance sections 4 and 6).",
                 )
             )
             continue
-        to_check = [c.entry.id for c in candidates if judgements[c.entry.id].status == "check"]
+        to_check = [c.entry.id for c in possible if judgements[c.entry.id].status == "check"]
         reason = f"No eligible intervention in the catalogue for {NEED_LABELS[need].lower()}"
         if to_check:
             reason += f"; to check with the person: {', '.join(to_check)}"
         reason += (
             ". The RO may deliver structured sessions (practitioner-toolkit), guidance section 5."
         )
-        unmet.append(_unmet(need, reason))
+        unmet.append(UnmetNeed(need=need, reason=reason))
     return chosen, unmet
-
-
-def _unmet(need: str, reason: str) -> UnmetNeed:
-    """An unmet need with the reason this module words (a known need, a short text)."""
-    return construct(UnmetNeed, {"need": need, "reason": reason})
 
 
 def validate_choice(
@@ -173,8 +164,6 @@ def validate_choice(
     out: list[str] = []
     for n, entry_id in enumerate(ids):
         if entry_id not in catalogue.entries:
-            from rarplan.catalogue.models import suggest
-
             raise InvalidInput(
                 f"{source}: plan.interventions[{n}]: unknown intervention {entry_id!r}",
                 hint=suggest(entry_id, list(catalogue.entries)),
@@ -194,34 +183,6 @@ def validate_choice(
     return out
 
 
-@dataclass(frozen=True)
-class _CardDefaults:
-    appointments: int | None  # default_appointments
-    months: int | None  # the shortest mentoring block
-    outcomes: tuple[str, ...]  # default_outcomes
-
-
-_DEFAULTS: dict[int, tuple[Intervention, _CardDefaults]] = {}
-
-
-def _defaults(entry: Intervention) -> _CardDefaults:
-    """What a selection takes from the card when the officer gives nothing (entries are frozen,
-    so worked out once per entry)."""
-    held = _DEFAULTS.get(id(entry))
-    if held is None or held[0] is not entry:
-        months = entry.duration.months
-        held = (
-            entry,
-            _CardDefaults(
-                default_appointments(entry),
-                min(months) if months else None,
-                tuple(default_outcomes(entry)),
-            ),
-        )
-        _DEFAULTS[id(entry)] = held
-    return held[1]
-
-
 def build_selection(
     catalogue: Catalogue,
     ids: Sequence[str],
@@ -233,26 +194,22 @@ def build_selection(
     selected = []
     for entry_id in ids:
         entry = catalogue.entries[entry_id]
-        defaults = _defaults(entry)
-        appointments = hours.get(entry_id) or defaults.appointments
+        appointments = hours.get(entry_id) or default_appointments(entry)
         if entry.duration.max_hours and appointments and appointments > entry.duration.max_hours:
             raise RefusedByRules(
                 f"plan.hours.{entry_id}: {appointments} hours is more than the card's maximum "
                 f"of {entry.duration.max_hours:g}"
             )
-        # from the catalogue and the validated case: built without checking them again
+        months = entry.duration.months
         selected.append(
-            construct(
-                SelectedIntervention,
-                {
-                    "id": entry_id,
-                    "needs": [n for n in entry.needs if n in identified_needs],
-                    "override_reason": overrides.get(entry_id),
-                    "appointments": appointments,
-                    "months": defaults.months,
-                    "desired_outcomes": list(outcomes.get(entry_id) or defaults.outcomes),
-                    "rar_days_estimate": rar_day_cost(entry, appointments),
-                },
+            SelectedIntervention(
+                id=entry_id,
+                needs=[n for n in entry.needs if n in identified_needs],
+                override_reason=overrides.get(entry_id),
+                appointments=appointments,
+                months=min(months) if months else None,  # the shortest mentoring block
+                desired_outcomes=list(outcomes.get(entry_id) or default_outcomes(entry)),
+                rar_days_estimate=rar_day_cost(entry, appointments),
             )
         )
     return selected
@@ -283,7 +240,7 @@ def fit_to_days(
         if s.appointments and s.id not in fixed:
             entry = catalogue.entries[s.id]
             if entry.duration.max_hours and entry.counts_towards_rar:
-                trimmable.append((s, _defaults(entry).appointments))
+                trimmable.append((s, default_appointments(entry)))
     # Counted on plain numbers, then set once: a model's attribute is slow to set.
     appointments = [s.appointments or 0 for s, _ in trimmable]
     places = range(len(appointments))

@@ -1,1 +1,10 @@
-"""The intervention catalogue: its file format, the rule language, the case facts rules read."""
+"""The intervention catalogue.
+
+- `models`: the file format (checked on loading) and `Catalogue`, a loaded catalogue;
+- `load`: finding, reading and checking a catalogue file (`load.load(path)`);
+- `rules`: the rule language of eligibility and "not suitable" criteria;
+- `facts`: the case facts a rule may read;
+- `compiled`: the catalogue made ready for assessing cases, built once per catalogue
+  (`Catalogue.compiled`), with every memo the assessment keeps;
+- `describe`: an entry in words, for `catalogue show`.
+"""

@@ -1,29 +1,24 @@
-"""The intervention catalogue: models, loading, checking and the compiled rules.
+"""The intervention catalogue's file format (checked on loading), and the loaded catalogue.
 
 The shipped catalogue is `data/interventions.toml`, transcribed from the KSS CRC rate card
 (../shared/seeds/003_2c3b0962518856ac.txt). A provider may supply its own file with the same
-format (`--catalogue FILE` or `RARPLAN_CATALOGUE`).
+format; `rarplan.catalogue.load` reads and checks one.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rarplan.catalogue.rules import Compiled, Criterion, compile_condition
-from rarplan.files.storage import decode, read_bytes, reading
-from rarplan.files.validation import format_errors
+from rarplan.catalogue.compiled import CompiledCatalogue
+from rarplan.catalogue.rules import Criterion, conditions
+from rarplan.model.dates import HHMM
 from rarplan.model.errors import InvalidInput
 from rarplan.model.needs import NeedArea
 
-CATALOGUE_ENV = "RARPLAN_CATALOGUE"
 SessionKind = Literal[
     "group", "individual", "pre_group", "three_way", "assessment", "conference", "full_day"
 ]
@@ -86,7 +81,7 @@ class Timetable(_Strict):
     """When the provider runs the group (weekday and start time), where it is known."""
 
     weekday: Literal["mon", "tue", "wed", "thu", "fri"]
-    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    start: Annotated[str, Field(pattern=HHMM)]
 
 
 class Intervention(_Strict):
@@ -145,22 +140,15 @@ class CatalogueFile(_Strict):
         return self
 
 
-@dataclass(frozen=True)
-class CompiledEntry:
-    entry: Intervention
-    eligibility: tuple[tuple[Criterion, Compiled], ...]
-    not_suitable: tuple[tuple[Criterion, Compiled], ...]
-
-
 class Catalogue:
-    """A loaded, checked catalogue with its rules compiled once."""
+    """A loaded, checked catalogue (see `rarplan.catalogue.load`)."""
 
     def __init__(self, data: CatalogueFile, path: str) -> None:
         self.data = data
         self.path = path
         self.entries: dict[str, Intervention] = {i.id: i for i in data.intervention}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Intervention]:
         return iter(self.data.intervention)
 
     def __len__(self) -> int:
@@ -176,15 +164,32 @@ class Catalogue:
             ) from None
 
     @cached_property
-    def compiled(self) -> tuple[CompiledEntry, ...]:
-        return tuple(
-            CompiledEntry(
-                entry,
-                tuple((c, compile_condition(c)) for c in entry.eligibility),
-                tuple((c, compile_condition(c)) for c in entry.not_suitable),
-            )
-            for entry in self.data.intervention
-        )
+    def compiled(self) -> CompiledCatalogue:
+        """The catalogue made ready for assessing cases, with the assessment's memos."""
+        return CompiledCatalogue(self.data.intervention)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The compiled rules are functions, which do not pickle: a process compiles its own.
+        return {k: v for k, v in self.__dict__.items() if k != "compiled"}
+
+    def values_compared(self, fact: str) -> list[str]:
+        """The words the rules compare a fact with, in order (prison names, for completion)."""
+        values: list[str] = []
+        for entry in self:
+            for criterion in (*entry.eligibility, *entry.not_suitable):
+                for cond in conditions(criterion):
+                    if cond.fact == fact:
+                        for v in [cond.eq, *(cond.in_ or [])]:
+                            if isinstance(v, str) and v not in values:
+                                values.append(v)
+        return values
+
+    def prerequisites(self) -> list[str]:
+        """Interventions others require first: the ones whose completion changes eligibility."""
+        out: list[str] = []
+        for entry in self:
+            out.extend(p for p in entry.prerequisites if p not in out)
+        return out
 
 
 def suggest(word: str, choices: list[str]) -> str:
@@ -194,55 +199,3 @@ def suggest(word: str, choices: list[str]) -> str:
     if not close:
         close = [c for c in choices if word and word.split("-")[0] in c][:3]
     return f"did you mean: {', '.join(close)}?" if close else "see `rarplan catalogue list`"
-
-
-def default_path() -> Path:
-    """The catalogue shipped in the package, or the repository's data/ in a source checkout."""
-    shipped = resources.files("rarplan").joinpath("data/interventions.toml")
-    if shipped.is_file():
-        return Path(str(shipped))
-    return Path(__file__).resolve().parents[2] / "data" / "interventions.toml"
-
-
-def resolve_path(option: str | None) -> Path:
-    """--catalogue wins, then RARPLAN_CATALOGUE, then the shipped catalogue."""
-    chosen = option or os.environ.get(CATALOGUE_ENV)
-    return Path(chosen) if chosen else default_path()
-
-
-def parse(text: str, name: str) -> Catalogue:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{name}: not valid TOML: {exc}") from None
-    return from_dict(raw, name)
-
-
-def from_dict(raw: dict[str, object], name: str) -> Catalogue:
-    try:
-        data = CatalogueFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = format_errors(exc, name, raw, entry_key="intervention", model=CatalogueFile)
-        raise InvalidInput(
-            problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems",
-            hint="see README, 'The catalogue format'",
-            problems=problems,
-        ) from None
-    return Catalogue(data, name)
-
-
-_CACHE: dict[tuple[str, float], Catalogue] = {}
-
-
-def load(path: Path | str | None = None) -> Catalogue:
-    """Load and check a catalogue file (cached per path and modification time)."""
-    p = Path(path) if path is not None else resolve_path(None)
-    with reading(str(p), "catalogue file"):
-        key = (str(p), p.stat().st_mtime)
-    if key in _CACHE:
-        return _CACHE[key]
-    data, _ = read_bytes(p, "catalogue file")
-    text = decode(data, p.name)
-    catalogue = parse(text, p.name)
-    _CACHE[key] = catalogue
-    return catalogue

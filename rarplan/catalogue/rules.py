@@ -7,7 +7,7 @@ makes the criterion a question for the officer (`check`), never a silent pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -258,3 +258,10 @@ def _word(value: Any) -> str:
 
 def _paren(text: str) -> str:
     return f"({text})" if (" and " in text or " or " in text) else text
+
+
+def conditions(cond: Condition) -> Iterator[Condition]:
+    """A condition and every condition inside it, outermost first."""
+    yield cond
+    for sub in cond.all or cond.any or []:
+        yield from conditions(sub)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rarplan.model.errors import ExitCode, InvalidInput, RarplanError, one_line
+from rarplan.model.errors import ExitCode, InvalidInput, RarplanError, error_fields, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,19 +87,51 @@ def emit_json_line(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
 
-def error_object(code: int, message: str, hint: str = "", **extra: Any) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "hint": hint, **extra}}
+# How the CLI gives what a domain error `needs` (the library's parameter names): the domain
+# never names a flag (STYLE.md, "Two layers"), so the words for them live here.
+FLAGS: dict[str, str] = {
+    "confirmed_by": "--confirmed-by NAME",
+    "days": "--days",
+    "force": "--force",
+    "outcome": "--outcome TEXT",
+    "outcomes": "--outcomes FILE",
+    "plan": "PLAN",
+    "progress": "--progress TEXT",
+    "rationale": "--rationale TEXT",
+    "reason": "--reason TEXT",
+    "replan_from": "--from DATE",
+    "start": "--start DATE",
+    "strategy": "--strategy compact",  # suggested only when the steady strategy does not fit
+    "unavailable": "--unavailable",
+}
+
+
+def flag_for(need: str) -> str:
+    """The flag that gives `need`: from FLAGS, else the parameter's own name as an option."""
+    return FLAGS.get(need) or "--" + need.replace("_", "-")
+
+
+def cli_hint(err: RarplanError) -> str:
+    """The error's hint with the flags that give what it needs: "...; use --force"."""
+    if not err.needs:
+        return err.hint
+    flags = ", ".join(flag_for(n) for n in err.needs)
+    return f"{err.hint}; use {flags}" if err.hint else f"use {flags}"
+
+
+def error_object(code: str, exit_code: int, message: str, hint: str = "") -> dict[str, Any]:
+    """A JSON error that is no RarplanError (a usage error of the parser, an interrupt, a bug),
+    in the fields of `error_fields`."""
+    return {"error": {"code": code, "exit_code": exit_code, "message": message, "hint": hint}}
 
 
 def report(err: RarplanError, json_mode: bool) -> int:
-    err.message, err.hint = one_line(err.message), one_line(err.hint)
+    err.message, err.hint = one_line(err.message), one_line(cli_hint(err))
     problems = [one_line(p) for p in err.problems] if isinstance(err, InvalidInput) else []
     if json_mode:
         extra = {"problems": problems} if problems else {}
-        sys.stderr.write(
-            json.dumps(error_object(err.code, err.message, err.hint, **extra), ensure_ascii=False)
-            + "\n"
-        )
+        error = {"error": {**error_fields(err), **extra}}
+        sys.stderr.write(json.dumps(error, ensure_ascii=False) + "\n")
     else:
         hint = f" ({err.hint})" if err.hint else ""
         lines = problems if len(problems) > 1 else [err.message]
@@ -117,7 +149,7 @@ def report_usage(exc: Any, json_mode: bool) -> int:
     hint = f"see `{ctx.command_path} --help`" if ctx is not None else "see `rarplan --help`"
     code = int(getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE)
     if json_mode:
-        sys.stderr.write(json.dumps(error_object(code, message, hint)) + "\n")
+        sys.stderr.write(json.dumps(error_object("usage", code, message, hint)) + "\n")
     else:
         sys.stderr.write(f"rarplan: usage error: {message} ({hint})\n")
     return code
@@ -125,7 +157,8 @@ def report_usage(exc: Any, json_mode: bool) -> int:
 
 def report_interrupt(json_mode: bool) -> int:
     if json_mode:
-        sys.stderr.write(json.dumps(error_object(ExitCode.INTERRUPTED, "interrupted")) + "\n")
+        error = error_object("interrupted", ExitCode.INTERRUPTED, "interrupted")
+        sys.stderr.write(json.dumps(error) + "\n")
     else:
         sys.stderr.write("\nrarplan: interrupted\n")
     return ExitCode.INTERRUPTED
@@ -155,7 +188,9 @@ def report_internal(exc: BaseException, json_mode: bool) -> int:
     message = f"internal error ({type(exc).__name__}): please report this bug"
     if json_mode:
         sys.stderr.write(
-            json.dumps(error_object(ExitCode.INTERNAL, message, f"traceback saved in {where}"))
+            json.dumps(
+                error_object("internal", ExitCode.INTERNAL, message, f"traceback saved in {where}")
+            )
             + "\n"
         )
     else:

@@ -52,6 +52,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "rarplan.cli.commands.ogrs:ogrs",
         "Estimate OGRS3 1-year and 2-year scores from the published formula.",
     ),
+    ("arp", "rarplan.cli.commands.arp:arp", "Estimate the static 2-year ARP score and band it."),
 )
 GROUPS: tuple[tuple[str, str, str], ...] = (
     (

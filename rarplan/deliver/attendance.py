@@ -1,10 +1,9 @@
 """Attendance at appointments: recording it, counting RAR days, enforcement and rescheduling.
 
-The rules, from the RAR guidance (../shared/seeds/001_246201b7ec5ee73b.txt):
-- A RAR day is not a whole day of activity; two or more sessions on the same date are one day
-  (section 4). So the days completed are the distinct dates with at least one attended (or
-  late) appointment that counts towards the RAR; offender-management appointments do not
-  count (section 5), and an absence or a cancelled session uses no day.
+The rules, from the RAR guidance (docs/sources/001_246201b7ec5ee73b.txt):
+- The days completed are counted by the RAR-day rule (`rarplan.model.rardays`, sections 4
+  and 5): distinct dates with an attended (or late) counting appointment; an absence or a
+  cancelled session uses no day.
 - Every appointment is enforceable (section 7): each unacceptable absence is listed, and
   flagged for a warning or for breach consideration by the thresholds in
   `EnforcementSettings` (national practice, not the guidance; a setting, not a constant).
@@ -18,13 +17,11 @@ plan's history.
 
 from __future__ import annotations
 
-import calendar
 import getpass
 import os
-import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -41,10 +38,11 @@ from rarplan.deliver.attendance_file import (  # noqa: F401 (re-exported for cal
     read_attendance,
 )
 from rarplan.files.validation import format_errors
-from rarplan.model.errors import InvalidInput, UsageError
+from rarplan.model.dates import add_months
+from rarplan.model.errors import InvalidInput, NeedsInput
 from rarplan.model.plan import Appointment, AttendanceRecord, HistoryEntry, Plan
+from rarplan.model.rardays import counts_towards_rar, dates_used
 
-COUNTING: frozenset[str] = frozenset({"attended", "late"})
 MISSED: frozenset[str] = frozenset({"acceptable_absence", "unacceptable_absence", "not_held"})
 CONFIG_ENV = "RARPLAN_CONFIG"
 
@@ -234,7 +232,7 @@ def current_user() -> str:
 def plan_to_update(path: str | Path) -> Path:
     """The plan file a command updates: it must exist (no stdin, no stray lock files)."""
     if str(path) == "-":
-        raise UsageError("PLAN: give the plan's file; '-' (stdin) cannot be updated")
+        raise NeedsInput("'-' (stdin) cannot be updated: give the plan's file", needs=("plan",))
     target = Path(path)
     if target.is_dir():
         raise InvalidInput(f"{target}: is a folder, not a plan file")
@@ -263,11 +261,6 @@ def record_attendance(
 # --- What the records add up to ------------------------------------------------------------
 
 
-def days_used(records: Iterable[AttendanceRecord]) -> list[date]:
-    """The RAR days completed: distinct dates with an attended or late counting activity."""
-    return sorted({r.date for r in records if r.outcome in COUNTING and r.counts_towards_rar})
-
-
 def outcome_counts(records: Iterable[AttendanceRecord]) -> dict[str, int]:
     counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
     for record in records:
@@ -283,14 +276,6 @@ def describe_counts(counts: dict[str, int]) -> str:
         words = outcome.replace("_", " ")
         parts.append(f"{n} {words}s" if words.endswith("absence") and n != 1 else f"{n} {words}")
     return ", ".join(parts)
-
-
-def add_months(when: date, months: int) -> date:
-    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
-    index = when.year * 12 + when.month - 1 + months
-    year, month = divmod(index, 12)
-    day = min(when.day, calendar.monthrange(year, month + 1)[1])
-    return date(year, month + 1, day)
 
 
 @dataclass(frozen=True)
@@ -343,7 +328,7 @@ def to_reschedule(plan: Plan) -> list[AttendanceRecord]:
     appointments = plan.schedule.appointments if plan.schedule else []
     out = []
     for record in plan.attendance:
-        if record.outcome not in MISSED or not record.counts_towards_rar:
+        if record.outcome not in MISSED or not counts_towards_rar(record):
             continue
         again = any(
             a.intervention == record.intervention
@@ -356,28 +341,15 @@ def to_reschedule(plan: Plan) -> list[AttendanceRecord]:
     return out
 
 
-def reschedule_command(plan_path: str, missed: Sequence[AttendanceRecord], today: date) -> str:
-    """The `rarplan schedule` command that offers the missed sessions again, from tomorrow."""
-    sessions = ", ".join(
-        f"{r.intervention} session {r.session} on {r.date.isoformat()}" for r in missed
-    )
-    start = today + timedelta(days=1)
-    return (
-        f"rarplan schedule {shlex.quote(plan_path)} --from {start.isoformat()} "
-        f"--reason {shlex.quote('missed: ' + sessions)}"
-    )
-
-
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
-def summary(
-    plan: Plan, settings: EnforcementSettings, plan_path: str, today: date
-) -> dict[str, Any]:
-    """The attendance position of a plan, as `rarplan attend --json` reports it."""
-    used = days_used(plan.attendance)
+def summary(plan: Plan, settings: EnforcementSettings, plan_path: str) -> dict[str, Any]:
+    """The attendance position of a plan, as `rarplan attend --json` reports it (the CLI adds
+    the command that offers the missed sessions again)."""
+    used = dates_used(plan.attendance)
     absences = unacceptable_absences(plan.attendance, settings)
     missed = to_reschedule(plan)
     ordered = plan.case.sentence.rar_max_days
@@ -404,6 +376,5 @@ def summary(
             }
             for r in missed
         ],
-        "reschedule_command": reschedule_command(plan_path, missed, today) if missed else None,
         "warnings": warnings,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rarplan.files.validation import format_errors
 from rarplan.files.validation import problems_error as _error
+from rarplan.model.dates import parse_date
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import AttendanceOutcome
 
@@ -31,22 +32,6 @@ Key = tuple[date, str, int]  # an appointment: date, intervention, session
 # --- Reading an attendance file ------------------------------------------------------------
 
 
-def _parse_date(value: object) -> object:
-    if isinstance(value, datetime):
-        raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-        try:
-            return datetime.strptime(text, "%d/%m/%Y").date()
-        except ValueError:
-            raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD (or DD/MM/YYYY)") from None
-    return value
-
-
 class AttendanceRow(BaseModel):
     """One row of an attendance file: what happened at one scheduled appointment."""
 
@@ -61,7 +46,7 @@ class AttendanceRow(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: object) -> object:
-        return _parse_date(value)
+        return parse_date(value)
 
     @field_validator("outcome", mode="before")
     @classmethod

@@ -25,9 +25,7 @@ from typing import Any
 from rarplan.deliver.attendance import (
     EnforcementSettings,
     Flag,
-    add_months,
     appointment_key,
-    days_used,
     record_key,
     unacceptable_absences,
     worst_flag,
@@ -37,8 +35,10 @@ from rarplan.files.planview import (  # noqa: F401 (re-exported for callers)
     fast_tables,
     read_view,
 )
+from rarplan.model.dates import add_months
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import Appointment
+from rarplan.model.rardays import dates_planned, days_used
 
 PLAN_SUFFIX = ".plan.toml"
 WEEK = 7.0
@@ -139,7 +139,7 @@ def rhythm_days(plan: PlanView) -> float:
     """The average gap in days between the schedule's distinct counting dates (else a week)."""
     if plan.schedule is None:
         return WEEK
-    dates = sorted({a.date for a in plan.schedule.appointments if a.counts_towards_rar})
+    dates = dates_planned(plan.schedule.appointments)
     if len(dates) < 2:
         return WEEK
     return (dates[-1] - dates[0]).days / (len(dates) - 1)
@@ -185,7 +185,7 @@ def next_appointment(plan: PlanView, today: date) -> Appointment | None:
 
 
 def row_for(plan: PlanView, file: str, today: date, settings: EnforcementSettings) -> Row:
-    completed = len(days_used(plan.attendance))
+    completed = days_used(plan.attendance)
     ordered = plan.case.sentence.rar_max_days
     absences = unacceptable_absences(plan.attendance, settings)
     status: str

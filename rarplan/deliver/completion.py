@@ -23,18 +23,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from rarplan.deliver.attendance import (
-    current_user,
-    days_used,
-    describe_counts,
-    load_settings,
-    outcome_counts,
-    plan_to_update,
-    unacceptable_absences,
-)
 from rarplan.deliver.outcomes import (  # noqa: F401 (re-exported for callers)
     RESULTS,
     OutcomeEntry,
@@ -50,11 +40,12 @@ from rarplan.deliver.outcomes import (  # noqa: F401 (re-exported for callers)
     resolve_outcomes,
 )
 from rarplan.files.validation import format_errors
-from rarplan.model.errors import InvalidInput, RefusedByRules, UsageError
+from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules
 from rarplan.model.plan import Completion, HistoryEntry, OutcomeReview, Plan
+from rarplan.model.rardays import dates_used, days_used
 
 RECORD_SCHEMA_VERSION: Literal[1] = 1
-TEXT_FLAGS = (("rationale", "--rationale"), ("progress", "--progress"), ("outcome", "--outcome"))
+TEXTS = ("rationale", "progress", "outcome")
 
 CompletionStatus = Literal["completed", "completed_early"]
 
@@ -75,7 +66,8 @@ class Texts:
     outcome: str = ""
 
     def missing(self) -> list[str]:
-        return [flag for key, flag in TEXT_FLAGS if not getattr(self, key).strip()]
+        """The texts left blank, by name ("rationale", "progress", "outcome")."""
+        return [key for key in TEXTS if not getattr(self, key).strip()]
 
 
 def ordered_days(plan: Plan, source: str) -> int:
@@ -101,14 +93,17 @@ def close(
     now: datetime | None = None,
 ) -> Completion:
     """Apply the completion rules and, if they pass, record the completion in `plan`."""
+    from rarplan.deliver.attendance import current_user
+
     ordered = ordered_days(plan, source)
     if plan.completion is not None and not force:
         raise RefusedByRules(
             f"{source}: the RAR for {plan.crn} was already completed on "
             f"{plan.completion.completed_on.isoformat()}",
-            hint="use --force to complete it again",
+            hint="it is completed again only when asked to",
+            needs=("force",),
         )
-    completed = len(days_used(plan.attendance))
+    completed = days_used(plan.attendance)
     if completed > ordered:
         raise RefusedByRules(
             f"{source}: {completed} RAR days recorded, but the court ordered at most {ordered} "
@@ -122,21 +117,25 @@ def close(
         raise RefusedByRules(
             f"{source}: {len(missing)} desired outcome{'s' if len(missing) > 1 else ''} "
             f"without a result (RAR guidance, section 5): {listed}",
-            hint="give a result for each in --outcomes FILE",
+            hint="give a result for each desired outcome",
+            needs=("outcomes",),
         )
     status: CompletionStatus = "completed" if completed == ordered else "completed_early"
     if status == "completed_early":
         absent = texts.missing()
         if absent:
             raise RefusedByRules(
-                f"{source}: completing early ({completed} of {ordered} RAR days) needs "
-                "--rationale (why fewer days), --progress and --outcome (RAR guidance, "
+                f"{source}: completing early ({completed} of {ordered} RAR days) needs a "
+                "rationale (why fewer days), the progress and the outcome (RAR guidance, "
                 f"section 4); missing: {', '.join(absent)}",
                 hint="record why the outcomes were achieved with fewer days",
+                needs=absent,
             )
     if not confirmed_by.strip():
-        raise UsageError(
-            "the completion needs the officer's confirmation: give --confirmed-by NAME"
+        raise NeedsInput(
+            "the completion needs the officer's confirmation",
+            hint="give the name of the officer confirming it",
+            needs=("confirmed_by",),
         )
     completion = Completion(
         completed_on=today,
@@ -209,6 +208,8 @@ def default_record_name(crn: str) -> str:
 
 def summary_text(plan: Plan, completion: Completion, plan_file: str, sha: str) -> str:
     """A few plain lines for the contact notes: days, attendance, outcomes, reasons. No name."""
+    from rarplan.deliver.attendance import describe_counts, outcome_counts
+
     c = completion
     counts = outcome_counts(plan.attendance)
     early = c.status == "completed_early"
@@ -240,6 +241,8 @@ def summary_text(plan: Plan, completion: Completion, plan_file: str, sha: str) -
 
 
 def build_record(plan: Plan, plan_file: str, sha: str) -> CompletionRecord:
+    from rarplan.deliver.attendance import load_settings, outcome_counts, unacceptable_absences
+
     completion = plan.completion
     if completion is None:
         raise InvalidInput(f"{plan_file}: the plan has no completion to record")
@@ -260,7 +263,7 @@ def build_record(plan: Plan, plan_file: str, sha: str) -> CompletionRecord:
         summary=summary_text(plan, completion, plan_file, sha),
         attendance=AttendanceSummary(
             **counts,
-            dates_used=days_used(plan.attendance),
+            dates_used=dates_used(plan.attendance),
             unacceptable_absences=[
                 a.record.date for a in unacceptable_absences(plan.attendance, settings)
             ],
@@ -270,7 +273,9 @@ def build_record(plan: Plan, plan_file: str, sha: str) -> CompletionRecord:
 
 
 def dump_record(record: CompletionRecord) -> str:
-    return tomli_w.dumps(record.model_dump(mode="python"), multiline_strings=True)
+    from rarplan.files import toml_writer
+
+    return toml_writer.dumps(record.model_dump(mode="python"), multiline_strings=True)
 
 
 def complete_rar(
@@ -291,6 +296,7 @@ def complete_rar(
     replace one without `force`), so a refusal leaves both files as they were; the plan is
     then saved with exactly the bytes whose SHA-256 the record holds.
     """
+    from rarplan.deliver.attendance import plan_to_update
     from rarplan.files.planfile import dump_plan, load_plan
     from rarplan.files.storage import atomic_write, locked
 
@@ -364,7 +370,8 @@ def verify_record(record_path: str | Path, plan_path: str | Path) -> dict[str, A
         raise _error(
             problems,
             hint="the plan was edited after completion: restore it from .rarplan-history/, "
-            "or complete again with --force",
+            "or complete it again",
+            needs=("force",),
         )
     return {
         "match": True,

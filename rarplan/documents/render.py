@@ -2,12 +2,12 @@
 proposal for the court, and the nDelius referral sheet for each intervention.
 
 This module gathers the facts (dates, days, names, steps) into a context; the words are in the
-jinja2 templates in `rarplan/documents/templates/`. Nothing here reads today's date, so the same plan and
-catalogue always give the same document.
+jinja2 templates in `rarplan/documents/templates/`. Nothing here reads today's date, so the same
+plan and catalogue always give the same document. RAR days are counted by `rarplan.model.rardays`.
 
-Sources: ../shared/seeds/001_246201b7ec5ee73b.txt (RAR guidance) sections 3 (the proposal), 4
+Sources: docs/sources/001_246201b7ec5ee73b.txt (RAR guidance) sections 3 (the proposal), 4
 (what counts as a RAR day), 5 (activities; offender management does not count) and 7 (all
-instructed appointments are enforceable); ../shared/seeds/003_2c3b0962518856ac.txt (rate card),
+instructed appointments are enforceable); docs/sources/003_2c3b0962518856ac.txt (rate card),
 "Non Statutory Interventions (NSI) process to purchase services".
 """
 
@@ -18,13 +18,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from rarplan.catalogue.models import Catalogue, Intervention
 from rarplan.catalogue.rules import Condition
+from rarplan.model.dates import hhmm, minutes_of
 from rarplan.model.needs import NEED_AREAS, NEED_LABELS
-from rarplan.model.plan import Appointment, Plan, SelectedIntervention
+from rarplan.model.plan import Plan, SelectedIntervention
+from rarplan.model.rardays import (
+    OFFENDER_MANAGEMENT,
+    counts_towards_rar,
+    days_planned,
+    days_used,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -34,8 +41,7 @@ Format = Literal["md", "html"]
 DOCUMENTS: tuple[Document, ...] = ("person", "court", "referral")
 FORMATS: tuple[Format, ...] = ("md", "html")
 
-OFFENDER_MANAGEMENT = "offender-management"
-COUNTING_OUTCOMES = ("attended", "late")  # section 4: a day is counted when it took place
+MINUTES_A_DAY = 24 * 60
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
     "January",
@@ -128,19 +134,8 @@ def rar_days(plan: Plan) -> RarDays:
     maximum = sentence.rar_max_days if sentence.stage == "sentenced" else None
     if maximum is None:
         maximum = plan.assessment.proposed_days
-    planned = {x.date for x in (plan.schedule.appointments if plan.schedule else []) if _counts(x)}
-    completed = {
-        r.date
-        for r in plan.attendance
-        if r.outcome in COUNTING_OUTCOMES
-        and r.counts_towards_rar
-        and r.intervention != OFFENDER_MANAGEMENT
-    }
-    return RarDays(maximum, len(planned), len(completed))
-
-
-def _counts(appointment: Appointment) -> bool:
-    return appointment.counts_towards_rar and appointment.intervention != OFFENDER_MANAGEMENT
+    planned = days_planned(plan.schedule.appointments if plan.schedule else [])
+    return RarDays(maximum, planned, days_used(plan.attendance))
 
 
 def _name(catalogue: Catalogue, entry_id: str) -> str | None:
@@ -169,12 +164,11 @@ def _appointments(plan: Plan, catalogue: Catalogue) -> list[dict[str, Any]]:
         if x.intervention != OFFENDER_MANAGEMENT:
             entry = catalogue.get(x.intervention)
             needs = _needs_of(plan, selected, entry) if selected else list(entry.needs)
-        begin = datetime.combine(x.date, datetime.strptime(x.start, "%H:%M").time())
         out.append(
             {
                 "date": x.date,
                 "start": x.start,
-                "end": (begin + timedelta(minutes=x.minutes)).strftime("%H:%M"),
+                "end": hhmm((minutes_of(x.start) + x.minutes) % MINUTES_A_DAY),
                 "place": x.place,
                 "kind": x.kind,
                 "intervention": x.intervention,
@@ -182,7 +176,7 @@ def _appointments(plan: Plan, catalogue: Catalogue) -> list[dict[str, Any]]:
                 "number": seen[x.intervention],
                 "of": totals[x.intervention],
                 "needs": needs,
-                "counts": _counts(x),
+                "counts": counts_towards_rar(x),
             }
         )
     return out

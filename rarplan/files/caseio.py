@@ -27,7 +27,7 @@ def case_from_dict(raw: dict[str, Any], name: str) -> Case:
         problems = format_errors(exc, name, raw, model=Case)
         raise InvalidInput(
             problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more)",
-            hint="see README, 'Case file'",
+            hint="see docs/data.md, 'Case files'",
             problems=problems,
         ) from None
 

@@ -1,4 +1,8 @@
-"""Plan files on disk: TOML with `schema_version`, migrated on read, written atomically."""
+"""Plan files on disk: TOML with `schema_version`, migrated on read, written atomically.
+
+A plan is written as its `model_dump` (fields in declared order, None left out, dates as TOML
+dates) by `rarplan.files.toml_writer`; it is read by tomllib and checked by the `Plan` model.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rarplan.files import tomlout
+from rarplan.files import toml_writer
 from rarplan.files.storage import atomic_write, decode, parse_document, read_bytes
 from rarplan.files.validation import format_errors
 from rarplan.model.errors import InvalidInput
@@ -77,8 +81,25 @@ def load_plan(source: str | Path) -> tuple[Plan, bytes]:
     return parse_plan(raw, name), data
 
 
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as the TOML document's tables: its fields in declared order, those that are
+    None left out (TOML has no null; reading fills in the default, None)."""
+    return plan.model_dump(mode="python", exclude_none=True)
+
+
+def plan_bytes(plan: Plan) -> bytes:
+    """The plan file's contents: its document as TOML, in UTF-8."""
+    try:
+        return toml_writer.dumps(plan_document(plan)).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{plan.crn}: the plan's text holds an unpaired surrogate character; cannot save it"
+        ) from None
+
+
 def dump_plan(plan: Plan) -> str:
-    return tomlout.dumps(plan, tomlout.SHARED)
+    """The plan file's text."""
+    return plan_bytes(plan).decode("utf-8")
 
 
 def save_plan(
@@ -86,11 +107,6 @@ def save_plan(
 ) -> None:
     """Write the plan atomically (0600)."""
     atomic_write(path, plan_bytes(plan), overwrite=overwrite, durable=durable)
-
-
-def plan_bytes(plan: Plan) -> bytes:
-    """The plan file's contents."""
-    return tomlout.dumpb(plan, tomlout.SHARED)
 
 
 def default_plan_name(crn: str) -> str:

@@ -20,7 +20,7 @@ from rarplan.model.plan import Band as BandName
 #
 # A scheduled plan is tens of kilobytes of TOML, most of it the assessment of every catalogue
 # entry and the history; the caseload needs a few tables. tomllib (pure Python) takes ~5 ms a
-# plan, too slow for a folder of a thousand. So a plan in the layout rarplan writes (tomlout)
+# plan, too slow for a folder of a thousand. So a plan in the layout rarplan writes (toml_writer)
 # is split at its table headers:
 # - the tables the caseload shows (READ_TABLES) are read in full and checked by the plan's own
 #   models: their `key = scalar` lines directly, anything else (arrays, inline tables,

@@ -1,32 +1,49 @@
-"""Reading and writing rarplan's files safely.
+"""Reading and writing rarplan's files safely, the same way on Windows, macOS and Linux.
 
-- Writes are atomic: the data goes to a file with no name yet (or a temporary one) in the same
-  folder, is flushed and fsynced, then linked or renamed into place, so a crash leaves the old
-  file or the new one, never half of one.
-- Files are created readable by the owner only (0600), whatever the umask: they hold
-  criminal-offence data about a person.
-- An existing file is never replaced without `force`; when it is, the old one is kept in
-  `.rarplan-history/` beside it.
-- Updating a plan takes a lock beside it; a second writer waits briefly, then fails (exit 5).
+Plan files hold criminal-offence data about a person, so every write keeps four promises:
+
+- **Atomic.** The data goes to a new temporary file beside the target (created exclusively,
+  so it is ours alone), is written and, unless a batch asks otherwise, fsynced; only then does
+  it get the target's name. A crash leaves the old file or the new one, never half of one. A
+  crash can leave a hidden `.NAME.PID.N.tmp` beside the target, never a partial plan.
+- **Owner-only.** Files are created 0600 and set to 0600 again by `os.chmod` on the
+  temporary, before any data is written: the umask can only take bits away, so the file is
+  never more open than 0600, and the chmod gives back what a strict umask (077, 277) took.
+  (On Windows the bits mean little; the folder's access list protects the file.)
+- **Never clobbered.** Without `overwrite` an existing name is refused (exit 5), with no
+  window in which two writers can both win: the temporary is hard-linked to the target name
+  (`os.link`, on POSIX file systems and NTFS alike), which fails if the name exists, then the
+  temporary is removed. A file system with no hard links (FAT, some network shares) refuses
+  the link; then the name is claimed by creating the target exclusively (`O_EXCL`, so still
+  only one writer wins) and the whole temporary is moved over that claim with `os.replace`.
+  On that path a crash between the two steps can leave an empty file under the name, never
+  a partial one, and the next reader reports "the file is empty". With `overwrite` the
+  temporary is moved over the target with `os.replace`, keeping the old file in
+  `.rarplan-history/` first unless told not to.
+- **One writer at a time.** Updating a plan holds `.NAME.lock` beside it (owner-only; it
+  names no person and holds no data) through `filelock`, which uses the operating system's
+  own lock (flock on POSIX, LockFileEx on Windows), released by the system if rarplan dies.
+  A second writer waits up to RARPLAN_LOCK_TIMEOUT seconds (default 5), then fails (exit 5).
+
+After a rename the folder is fsynced too, so the new name survives a power cut, where the
+system allows it: Windows cannot open a folder for that, and NTFS journals the rename itself.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import hashlib
 import io
 import itertools
 import json
+import math
 import os
 import sys
-import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from rarplan.model.errors import FileLocked, InvalidInput, WouldOverwrite
 
@@ -125,13 +142,10 @@ def sha256_file(path: str | Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fsync_dir(folder: str | Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+# Binary mode matters on Windows, where a descriptor otherwise turns "\n" into "\r\n"; the
+# flag is 0 elsewhere. Python makes every descriptor it opens non-inheritable (PEP 446).
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_counter = itertools.count()
 
 
 def keep_previous(path: Path, durable: bool = True) -> Path | None:
@@ -154,166 +168,176 @@ def atomic_write(
     keep: bool = True,
     durable: bool = True,
 ) -> None:
-    """Write a file atomically with mode 0600.
+    """Write a file atomically with mode 0600 (see the module's notes for how).
 
-    overwrite=False refuses an existing file (exit 5, "use --force"), race-free: the new file
-    is linked into place, which fails if the name exists. With overwrite=True and keep=True, the
-    old file is kept in .rarplan-history/ first. durable=False skips the fsyncs (batch mode
-    syncs once at the end).
+    overwrite=False refuses an existing file (exit 5, "use --force"), race-free. With
+    overwrite=True and keep=True, the old file is kept in .rarplan-history/ first.
+    durable=False skips the fsyncs; a batch then calls `sync_written` once at the end.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    if not overwrite:
-        # the way every new plan of a batch takes: plain strings, no Path objects
-        name = os.fspath(path)
-        if _write_unnamed(os.path.dirname(name) or ".", name, payload, durable):
-            return
     target = Path(path)
-    folder = target.parent
     if overwrite and target.is_dir():
         raise InvalidInput(f"{target}: is a folder")
-    fd, tmp = _temporary(folder, target.name)
+    tmp = _write_temporary(target, payload, durable)
     try:
-        try:
-            _fill(fd, payload, durable)
-        finally:
-            os.close(fd)
         if overwrite:
             if keep:
                 keep_previous(target, durable)
             os.replace(tmp, target)
         else:
-            _link_new(tmp, target)
-            os.unlink(tmp)
-        if durable:
-            _fsync_dir(folder)
+            _place_new(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def _umask_keeps_owner() -> bool:
-    """Whether the umask leaves the owner's read and write bits, so a file created with mode
-    0600 has it. Read from /proc (Linux) rather than set and restored; False where unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8) & 0o600 == 0
-    except (OSError, ValueError, IndexError):
-        pass
-    return False
-
-
-_OWNER_KEPT: list[bool] = []  # the answer, once asked: rarplan never changes its umask
-
-
-def _fill(fd: int, payload: bytes, durable: bool) -> None:
-    if not _OWNER_KEPT:
-        _OWNER_KEPT.append(_umask_keeps_owner())
-    if not _OWNER_KEPT[0]:
-        os.fchmod(fd, 0o600)  # the mode given at creation was cut by the umask
-    written = os.write(fd, payload)  # all of it, for a regular file, but for a signal
-    if written < len(payload):
-        view = memoryview(payload)[written:]
-        while view:
-            view = view[os.write(fd, view) :]
     if durable:
-        os.fsync(fd)
+        _fsync_folder(target.parent)
 
 
-def _link_new(source: str, target: str | Path, **how: Any) -> None:
-    """Give the written file its name; refuse (exit 5) if the name is taken."""
-    try:
-        os.link(source, target, **how)
-    except FileExistsError:
-        if os.path.isdir(target):
-            raise InvalidInput(f"{target}: is a folder") from None
-        raise WouldOverwrite(
-            f"{target}: already exists", hint="use --force to replace it"
-        ) from None
+def sync_written(paths: Iterable[str | Path]) -> None:
+    """Make files written with durable=False durable: fsync each, then each folder once.
+
+    Cheaper than a durable write per file in a batch, and touches only rarplan's files (never
+    the whole machine, as `os.sync` would)."""
+    folders: set[str] = set()
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            # write access: Windows flushes only a handle opened for writing
+            fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        folders.add(os.path.dirname(os.path.abspath(path)))
+    for folder in sorted(folders):
+        _fsync_folder(folder)
 
 
-# Linux can create a file with no name (O_TMPFILE) and link it in once written: a crash leaves
-# nothing behind, not even a temporary file, and it takes fewer steps than a named temporary.
-# Where the file system cannot, the named temporary below is used instead.
-_UNNAMED = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
-
-
-def _write_unnamed(folder: str, target: str, payload: bytes, durable: bool) -> bool:
-    """Write a new file through O_TMPFILE; False when this file system cannot do it."""
-    if not _UNNAMED[0]:
-        return False
-    try:
-        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600)
-    except OSError:
-        return False  # unsupported here, or a folder problem the named way reports clearly
-    try:
-        _fill(fd, payload, durable)
-        # linkat(AT_SYMLINK_FOLLOW) on the /proc name needs no privilege; passing a dir fd
-        # (ignored for an absolute path) makes Python call linkat rather than link.
-        try:
-            _link_new(f"/proc/self/fd/{fd}", target, src_dir_fd=fd, follow_symlinks=True)
-        except OSError as exc:
-            if isinstance(exc, FileExistsError) or exc.errno not in _NO_UNNAMED:
-                raise
-            _UNNAMED[0] = False
-            return False
-    finally:
-        os.close(fd)
-    if durable:
-        _fsync_dir(folder)
-    return True
-
-
-_NO_UNNAMED = (errno.EXDEV, errno.ENOENT, errno.EPERM, errno.EOPNOTSUPP, errno.EINVAL)
-_counter = itertools.count()
-
-
-def _temporary(folder: Path, name: str) -> tuple[int, str]:
-    """A new temporary file beside the target, created exclusively, owner-only."""
+def _write_temporary(target: Path, payload: bytes, durable: bool) -> str:
+    """Write `payload` to a new owner-only temporary file beside `target`; return its path."""
+    folder = target.parent
     for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_counter)}.tmp")
+        tmp = os.path.join(folder, f".{target.name}.{os.getpid()}.{next(_counter)}.tmp")
         try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), tmp
+            fd = os.open(tmp, _NEW_FILE, 0o600)
+            break
         except FileExistsError:
-            continue
+            continue  # left by a process that had our number and died
         except FileNotFoundError:
             raise InvalidInput(f"{folder}: folder does not exist") from None
         except NotADirectoryError:
             raise InvalidInput(f"{folder}: not a folder") from None
         except PermissionError:
             raise InvalidInput(f"{folder}: permission denied") from None
-    raise InvalidInput(f"{folder}: cannot create a temporary file")
+    else:
+        raise InvalidInput(f"{folder}: cannot create a temporary file")
+    try:
+        try:
+            os.chmod(tmp, 0o600)  # the umask may have taken the owner's bits too
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _place_new(tmp: str, target: Path) -> None:
+    """Give the written temporary the target's name, only if nothing has that name."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        _refuse(target)
+    except OSError:
+        _claim_then_replace(tmp, target)  # this file system has no hard links
+    else:
+        os.unlink(tmp)
+
+
+def _claim_then_replace(tmp: str, target: Path) -> None:
+    """Without hard links: claim the name exclusively (one writer wins), then move the whole
+    temporary over the empty claim."""
+    try:
+        os.close(os.open(target, _NEW_FILE, 0o600))
+    except FileExistsError:
+        _refuse(target)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if os.path.getsize(target) == 0:  # still our empty claim: give the name back
+                os.unlink(target)
+        raise
+
+
+def _refuse(target: Path) -> NoReturn:
+    if target.is_dir():
+        raise InvalidInput(f"{target}: is a folder") from None
+    raise WouldOverwrite(
+        f"{target}: already exists", hint="it is replaced only when asked to", needs=("force",)
+    ) from None
+
+
+def _fsync_folder(folder: str | Path) -> None:
+    """Make a rename in `folder` durable. Windows cannot open a folder (nor needs to)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def lock_timeout() -> float:
+    """Seconds a second writer waits for a plan's lock: RARPLAN_LOCK_TIMEOUT, or 5."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV) or "5"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds < math.inf:  # NaN fails too
+        raise InvalidInput(
+            f"{LOCK_TIMEOUT_ENV}: {raw!r} is not a number of seconds",
+            hint=f"set {LOCK_TIMEOUT_ENV} to a number such as 5, or unset it",
+        )
+    return seconds
 
 
 @contextlib.contextmanager
 def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold an exclusive lock for updating `path` (a `.NAME.lock` file beside it)."""
+    """Hold an exclusive lock for updating `path` (a `.NAME.lock` file beside it).
+
+    A second holder waits up to `timeout` seconds (default: `lock_timeout()`), then raises
+    `FileLocked` (exit 5). The lock is the operating system's, so it goes when the process
+    does; the empty lock file stays, as lock files do, so waiters share one file."""
     target = Path(path)
     if not target.is_file():
         raise InvalidInput(
             f"{target}: file not found" if not target.exists() else f"{target}: not a file"
         )
+    wait = lock_timeout() if timeout is None else timeout
     lock_path = target.parent / f".{target.name}.lock"
-    if timeout is None:
-        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "5"))
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    from filelock import FileLock, Timeout  # here, not at the top: start-up stays fast
+
+    # No soft fallback: it would write the host's name (often a person's) into the file.
+    lock = FileLock(lock_path, timeout=wait, mode=0o600, fallback_to_soft=False)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise FileLocked(
-                        f"{target}: locked by another rarplan process ({lock_path})",
-                        hint="wait for it to finish, then try again",
-                    ) from None
-                time.sleep(0.05)
+        lock.acquire()
+    except Timeout:
+        raise FileLocked(
+            f"{target}: locked by another rarplan process ({lock_path})",
+            hint="wait for it to finish, then try again",
+        ) from None
+    except OSError as exc:
+        raise InvalidInput(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
+    try:
         yield
     finally:
-        os.close(fd)
+        lock.release()

@@ -125,7 +125,9 @@ def format_errors(
     return lines
 
 
-def problems_error(problems: list[str], hint: str = "") -> InvalidInput:
+def problems_error(
+    problems: list[str], hint: str = "", needs: tuple[str, ...] = ()
+) -> InvalidInput:
     """Several `file: where: what` lines as one error: the first as the message."""
     first = problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}"
-    return InvalidInput(first, hint=hint, problems=problems)
+    return InvalidInput(first, hint=hint, problems=problems, needs=needs)

@@ -75,7 +75,7 @@ Count = Annotated[int, Field(ge=0, le=1000)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Sentence(_Strict):

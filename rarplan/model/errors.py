@@ -1,10 +1,19 @@
 """The one error family of rarplan.
 
 Domain code raises these; only the CLI turns them into one stderr line (or a JSON error object)
-and a fixed exit code. The codes are the scripting contract (README, "Exit codes").
+and a fixed exit code. The codes are the scripting contract (docs/scripting.md, "Exit codes").
+
+Every error has a stable string `kind` (the JSON error's "code": "invalid_input", "refused",
+...) beside its numeric exit `code`. Domain messages and hints are in the officer's words and
+never name a CLI flag (STYLE.md, "Two layers"): when a caller can resolve an error by giving
+something, `needs` names it by the library's parameter ("force", "confirmed_by"), and the CLI
+words the flag (`rarplan.cli.output`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 
 class ExitCode:
@@ -18,19 +27,32 @@ class ExitCode:
 
 
 class RarplanError(Exception):
-    """Base class: a message for the officer, a hint for what to do, and an exit code."""
+    """Base class: a message for the officer, a hint for what to do, and an exit code.
+
+    `needs`: the inputs, by the library's parameter names, that would resolve the error when
+    given (("force",) to replace a file; ("rationale", "progress") for an early completion).
+    """
 
     code: int = ExitCode.INTERNAL
-    kind: str = "error"
+    kind: str = "internal"
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, needs: Iterable[str] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.needs: tuple[str, ...] = tuple(needs)
 
 
 class UsageError(RarplanError):
-    """The command was called wrongly (a missing flag, a bad combination)."""
+    """The command was called wrongly (a missing flag, a bad combination): the CLI's own."""
+
+    code = ExitCode.USAGE
+    kind = "usage"
+
+
+class NeedsInput(RarplanError):
+    """A library call lacks something only its caller can give (who confirms a completion, a
+    plan file to update rather than stdin): `needs` names it. Exit 2, as a usage error."""
 
     code = ExitCode.USAGE
     kind = "usage"
@@ -42,8 +64,15 @@ class InvalidInput(RarplanError):
     code = ExitCode.INVALID_INPUT
     kind = "invalid_input"
 
-    def __init__(self, message: str, hint: str = "", problems: list[str] | None = None) -> None:
-        super().__init__(message, hint)
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        problems: list[str] | None = None,
+        *,
+        needs: Iterable[str] = (),
+    ) -> None:
+        super().__init__(message, hint, needs=needs)
         self.problems = problems or []
 
 
@@ -55,7 +84,8 @@ class RefusedByRules(RarplanError):
 
 
 class WouldOverwrite(RarplanError):
-    """A file exists and --force was not given, or another process holds its lock."""
+    """A file exists and replacing it was not asked for (`needs` "force"), or another process
+    holds its lock."""
 
     code = ExitCode.WOULD_OVERWRITE
     kind = "would_overwrite"
@@ -90,3 +120,15 @@ _CONTROL.update(
 def one_line(text: str) -> str:
     """Escape control and bidi characters so a message is one honest line."""
     return text.translate(_CONTROL)
+
+
+def error_fields(err: RarplanError, hint: str | None = None) -> dict[str, Any]:
+    """The fields of a JSON error (docs/scripting.md, the same for a command's error and a batch
+    line's): a stable string `code` ("invalid_input", "refused", ...) beside the numeric
+    `exit_code`, the message and the hint (`hint`, when the CLI words it with a flag)."""
+    return {
+        "code": err.kind,
+        "exit_code": err.code,
+        "message": one_line(err.message),
+        "hint": one_line(err.hint if hint is None else hint),
+    }

@@ -1,17 +1,18 @@
 """The sentence plan file: the case, the assessment, the selection, the schedule, attendance,
 outcomes, the completion and the amendment history. Later commands read and extend it.
 
-Stored as TOML with `schema_version`; see `rarplan.files.storage` for reading and writing.
+Stored as TOML with `schema_version`; see `rarplan.files.planfile` for reading and writing.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rarplan.model.case import Case
+from rarplan.model.dates import HHMM
 
 SCHEMA_VERSION = 2  # 2: intervention results hold the judgement only (see planfile)
 
@@ -39,16 +40,13 @@ Text = Annotated[str, Field(max_length=4000)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class InterventionResult(_Model):
     """One catalogue entry judged against the case (criteria alone), and whether it meets one
     of the person's identified needs. What the entry is (its needs, whether accredited,
     whether it counts towards RAR days) is the catalogue's, not repeated in every plan."""
-
-    # A plan lists all of the catalogue's entries: one line each in the file (see tomlout).
-    __toml_inline__: ClassVar[bool] = True
 
     id: str
     status: Status
@@ -119,7 +117,7 @@ class Availability(_Model):
 
 class Appointment(_Model):
     date: date
-    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    start: Annotated[str, Field(pattern=HHMM)]
     minutes: Annotated[int, Field(gt=0, le=600)]
     intervention: str  # a catalogue id, or "offender-management"
     session: Annotated[int, Field(ge=1)]
@@ -207,34 +205,3 @@ class Plan(_Model):
     outcomes: list[OutcomeReview] = Field(default_factory=list)
     completion: Completion | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
-
-
-_M = TypeVar("_M", bound=BaseModel)
-# (model, fields left unset) -> the fields set, as `construct` is given all of them
-_GIVEN: dict[tuple[type[BaseModel], frozenset[str]], frozenset[str]] = {}
-# BaseModel's slots, set through their descriptors: half the time of object.__setattr__
-_new = object.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-
-
-def construct(model: type[_M], values: dict[str, Any], unset: frozenset[str] = frozenset()) -> _M:
-    """`model.model_construct(**values)`, for values already checked, one for every field, in
-    field order: what the assessment builds from a validated case.
-
-    model_construct looks at every field's aliases and defaults on each call: some
-    microseconds a model, in a loop of 100,000 cases. The models built this way have no
-    aliases, private attributes or hooks (a test compares the two). `unset` fields are left
-    out of `model_fields_set`, as if defaulted.
-    """
-    made = _new(model)
-    _set_dict(made, values)
-    given = _GIVEN.get((model, unset))
-    if given is None or len(given) + len(unset) != len(values):
-        given = _GIVEN[(model, unset)] = frozenset(values).difference(unset)
-    _set_fields_set(made, set(given))
-    _set_extra(made, None)
-    _set_private(made, None)
-    return made

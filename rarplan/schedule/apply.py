@@ -60,20 +60,22 @@ def schedule_plan(
         if not request.force:
             raise AlreadyScheduled(
                 f"{name}: already scheduled (version {previous.version})",
-                hint="to change it use --from DATE --reason TEXT (keeps the history), "
-                "or --force to replace it",
+                hint="to change it, re-plan from a date with a reason (keeps the history), "
+                "or replace it",
+                needs=("replan_from", "reason", "force"),
             )
         if plan.attendance:
             raise RefusedByRules(
                 f"{name}: attendance is recorded, so the schedule cannot be replaced from the "
                 "start: the days already used must count",
-                hint="re-plan with --from DATE --reason TEXT",
+                hint="re-plan from a date, with a reason",
+                needs=("replan_from", "reason"),
             )
     plan = with_availability(plan, request)
     outcome = make_schedule(
         plan, catalogue, request.options, replan_from=request.replan_from, name=name
     )
-    reason = request.reason or ("replaced (--force)" if previous is not None else "")
+    reason = request.reason or ("replaced" if previous is not None else "")
     return record(plan, outcome, by=request.by, reason=reason, at=at), outcome
 
 

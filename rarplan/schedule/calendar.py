@@ -5,14 +5,19 @@ the officer's agreement with the person): no appointments on weekends or on Engl
 bank holidays, nor on weekdays or dates the person cannot attend; no two appointments overlap.
 
 Bank holidays come from the `holidays` package (offline data), subdivision ENG: Wales has the
-same bank holidays as England.
+same bank holidays as England. The years in bank_holidays.toml are read from that table, made
+from `holidays` by scripts/bank_holidays.py (a test checks the two agree), because importing
+`holidays` loads every country it knows (about 100 ms of a command's start); other years ask
+`holidays` itself.
 """
 
 from __future__ import annotations
 
 import functools
+import tomllib
 from collections.abc import Iterable
 from datetime import date, timedelta
+from importlib import resources
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = (
@@ -31,8 +36,24 @@ ONE_DAY = timedelta(days=1)
 
 
 @functools.cache
+def bank_holiday_table() -> tuple[range, dict[int, frozenset[date]]]:
+    """The years bank_holidays.toml covers, and each year's bank holidays in it."""
+    table = resources.files("rarplan.schedule").joinpath("bank_holidays.toml")
+    raw = tomllib.loads(table.read_text(encoding="utf-8"))
+    by_year: dict[int, set[date]] = {}
+    for text in raw["dates"]:
+        day = date.fromisoformat(text)
+        by_year.setdefault(day.year, set()).add(day)
+    years = range(raw["first_year"], raw["last_year"] + 1)
+    return years, {year: frozenset(by_year.get(year, ())) for year in years}
+
+
+@functools.cache
 def bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays in a year, substitute days included."""
+    years, table = bank_holiday_table()
+    if year in years:
+        return table[year]
     import holidays
 
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
@@ -43,15 +64,6 @@ def bank_holidays_between(first: date, last: date) -> frozenset[date]:
     for year in range(first.year, last.year + 1):
         found |= bank_holidays(year)
     return frozenset(d for d in found if first <= d <= last)
-
-
-def hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def minutes_of(text: str) -> int:
-    hours, _, mins = text.partition(":")
-    return int(hours) * 60 + int(mins)
 
 
 class Calendar:

@@ -15,10 +15,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rarplan.model.plan import Appointment, Plan, Schedule
+from rarplan.model.rardays import OFFENDER_MANAGEMENT
 
 TZID = "Europe/London"
 PRODID = "-//rarplan//RAR schedule//EN"
-OM_ID = "offender-management"
 
 
 def uid(crn: str, appointment: Appointment) -> str:
@@ -36,7 +36,7 @@ def short_name(name: str) -> str:
 
 def summary(appointment: Appointment, names: dict[str, str], person: str | None = None) -> str:
     a = appointment
-    if a.intervention == OM_ID:
+    if a.intervention == OFFENDER_MANAGEMENT:
         text = "Probation appointment"
     else:
         what = short_name(names.get(a.intervention, a.intervention))
@@ -45,7 +45,7 @@ def summary(appointment: Appointment, names: dict[str, str], person: str | None 
 
 
 def _description(a: Appointment, total: int) -> str:
-    if a.intervention == OM_ID:
+    if a.intervention == OFFENDER_MANAGEMENT:
         return "Appointment with your probation officer. It does not use a RAR day."
     counts = "yes" if a.counts_towards_rar else "no (not a RAR activity)"
     return f"Session {a.session} of {total}. Counts towards your RAR days: {counts}."

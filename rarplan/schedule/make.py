@@ -19,24 +19,29 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rarplan.catalogue.models import Catalogue
+from rarplan.model.dates import add_months, minutes_of
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from rarplan.model.plan import Appointment, AttendanceRecord, Plan, Schedule, Unscheduled
-from rarplan.schedule.calendar import WEEKDAYS, Calendar, Diary, minutes_of
+from rarplan.model.rardays import (
+    COUNTING_OUTCOMES,
+    OFFENDER_MANAGEMENT,
+    counts_towards_rar,
+    dates_planned,
+    days_planned,
+)
+from rarplan.schedule.calendar import WEEKDAYS, Calendar, Diary
 from rarplan.schedule.placer import (
-    OM_ID,
     ONE_DAY,
     NotFitting,
     OmFrequency,
     Placer,
     Strategy,
-    add_months,
     default_slot,
 )
 from rarplan.schedule.sessions import Slot, Work, in_order, work_for
 from rarplan.schedule.timetable import from_stored, to_stored
 
 REDO = frozenset({"acceptable_absence", "not_held"})  # the session did not happen: re-plan it
-ATTENDED = frozenset({"attended", "late"})
 OM_NAME = "Offender management (RO)"
 
 
@@ -62,11 +67,6 @@ def order_end(start: date, months: int) -> date:
     """The order's last day: `months` calendar months after the start, less one day
     (4 Jan 2027 + 12 months ends 3 Jan 2028; 31 Jan + 1 month ends 27 Feb)."""
     return add_months(start, months) - ONE_DAY
-
-
-def rar_days(appointments: Iterable[Appointment]) -> int:
-    """Distinct dates with at least one activity that counts towards the RAR (section 4)."""
-    return len({a.date for a in appointments if a.counts_towards_rar})
 
 
 def _check_stage(plan: Plan, name: str) -> None:
@@ -105,13 +105,14 @@ def _sentence(plan: Plan, options: Options, name: str) -> tuple[date, date, int]
     if begins is None:
         raise InvalidInput(
             f"{name}: case.sentence.start_date: required to schedule",
-            hint="set it in the plan, or give --start DATE",
+            hint="set it in the plan, or give the schedule's first date",
+            needs=("start",),
         )
     end = order_end(begins, s.length_months)
     first = options.start or begins
     if not begins <= first <= end:
         raise RefusedByRules(
-            f"--start {first.isoformat()} is outside the order ({begins.isoformat()} to "
+            f"the first date {first.isoformat()} is outside the order ({begins.isoformat()} to "
             f"{end.isoformat()}): appointments fall between its start and end (section 7)"
         )
     return first, end, rar_max
@@ -124,7 +125,7 @@ def _kept(previous: Schedule, attendance: list[AttendanceRecord], since: date) -
     kept = []
     for a in previous.appointments:
         o = outcome.get((a.date, a.intervention, a.session))
-        if (a.date < since and o not in REDO) or o in ATTENDED:
+        if (a.date < since and o not in REDO) or o in COUNTING_OUTCOMES:
             kept.append(a)
     return kept
 
@@ -165,14 +166,21 @@ def _choices(
     if drops:
         parts.append("drop an intervention (" + ", ".join(drops) + ")")
     if strategy == "steady":
-        parts.append("--strategy compact (interventions side by side, two sessions on a date)")
+        parts.append("the compact strategy (interventions side by side, two sessions on a date)")
     if used is not None:
         parts.append(
             f"or note that the court's maximum of {rar_max} RAR days is too low for this plan"
         )
     else:
-        parts.append("or more dates the person can attend (--days, --unavailable)")
+        parts.append("or more dates the person can attend")
     return "choices: " + "; ".join(parts)
+
+
+def _choice_inputs(strategy: Strategy, days: bool) -> tuple[str, ...]:
+    """The inputs `_choices` suggests changing: the strategy, and for time the dates."""
+    return (("strategy",) if strategy == "steady" else ()) + (
+        ("days", "unavailable") if not days else ()
+    )
 
 
 def _refuse_time(
@@ -188,6 +196,7 @@ def _refuse_time(
         f"cannot fit the plan between {first.isoformat()} and the order's end on "
         f"{end.isoformat()}: {what}",
         hint=_choices(works, strategy, None, rar_max),
+        needs=_choice_inputs(strategy, days=False),
     )
 
 
@@ -199,12 +208,12 @@ def _refuse_days(
     rar_max: int,
     used: int,
 ) -> RefusedByRules:
-    counting = sorted({a.date for a in appointments if a.counts_towards_rar})
+    counting = dates_planned(appointments)
     over = set(counting[rar_max:])
     late: dict[str, list[int]] = {}
     per_work: dict[str, set[date]] = {}
     for a in new:
-        if a.counts_towards_rar:
+        if counts_towards_rar(a):
             per_work.setdefault(a.intervention, set()).add(a.date)
             if a.date in over:
                 late.setdefault(a.intervention, []).append(a.session)
@@ -215,6 +224,7 @@ def _refuse_days(
         f"{len(counting)}{already}; {len(counting) - rar_max} too many, so these do not fit: "
         f"{what or 'the days already used'}",
         hint=_choices(works, strategy, {w: len(d) for w, d in per_work.items()}, rar_max),
+        needs=_choice_inputs(strategy, days=True),
     )
 
 
@@ -241,7 +251,7 @@ def _works(
     works: list[Work] = []
     unscheduled: list[Unscheduled] = []
     warnings: list[str] = []
-    names = {OM_ID: OM_NAME}
+    names = {OFFENDER_MANAGEMENT: OM_NAME}
     seen: set[str] = set()
     for index, chosen in enumerate(plan.selected):
         entry = catalogue.get(chosen.id)
@@ -290,7 +300,7 @@ def make_schedule(
     if replan_from is not None and previous is None:
         raise InvalidInput(
             f"{name}: nothing is scheduled yet to re-plan",
-            hint="schedule it first (without --from)",
+            hint="schedule it first, then re-plan",
         )
     strategy: Strategy = options.strategy or (previous.strategy if previous else "steady")
     om: OmFrequency = options.offender_management or (
@@ -305,7 +315,8 @@ def make_schedule(
         window = max(replan_from, first)
         if window > end:
             raise RefusedByRules(
-                f"--from {replan_from.isoformat()} is after the order ends on {end.isoformat()}"
+                f"re-planning from {replan_from.isoformat()}: after the order ends on "
+                f"{end.isoformat()}"
             )
         kept = _kept(previous, plan.attendance, window)
     else:
@@ -330,14 +341,14 @@ def make_schedule(
         placer.compact(in_order(works, catalogue.path, lambda w: w.slot is not None), window)
     if placer.not_fitting:
         raise _refuse_time(placer.not_fitting, works, strategy, window, end, rar_max)
-    om_numbers = [a.session for a in kept if a.intervention == OM_ID]
+    om_numbers = [a.session for a in kept if a.intervention == OFFENDER_MANAGEMENT]
     placer.offender_management(om, window, max(om_numbers, default=0) + 1)
 
     appointments = sorted(
         kept + placer.appointments, key=lambda a: (a.date, a.start, a.intervention, a.session)
     )
-    planned = rar_days(appointments)
-    used = rar_days(a for a in kept if a.date < window)
+    planned = days_planned(appointments)
+    used = days_planned(a for a in kept if a.date < window)
     if planned > rar_max:
         raise _refuse_days(appointments, placer.appointments, works, strategy, rar_max, used)
     schedule = Schedule(

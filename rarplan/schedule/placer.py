@@ -14,29 +14,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from rarplan.model.dates import add_months, hhmm
 from rarplan.model.plan import Appointment
-from rarplan.schedule.calendar import WEEKDAY_NAMES, Calendar, Diary, hhmm
+from rarplan.model.rardays import OFFENDER_MANAGEMENT
+from rarplan.schedule.calendar import WEEKDAY_NAMES, Calendar, Diary
 from rarplan.schedule.sessions import DEFAULT_MINUTES, Session, Slot, Work
 
 Strategy = Literal["steady", "compact"]
 OmFrequency = Literal["none", "weekly", "fortnightly", "monthly"]
-OM_ID = "offender-management"
 OM_START = 14 * 60  # RO appointments at 14:00 unless the date is busy then
 PAIR_LIMIT = 2  # at most two RAR activities on one date ("pairs")
 PAIR_MINUTES = 300  # and no more than five hours of them
 WEEK = timedelta(days=7)
 ONE_DAY = timedelta(days=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day number `months` later, clamped to the month's end (31 Jan + 1 = 28 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    if month == 12:
-        last = 31
-    else:
-        last = (date(year, month + 1, 1) - ONE_DAY).day
-    return date(year, month, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -249,7 +239,7 @@ class Placer:
                             date=day,
                             start=hhmm(at),
                             minutes=minutes,
-                            intervention=OM_ID,
+                            intervention=OFFENDER_MANAGEMENT,
                             session=number,
                             kind="offender_management",
                             counts_towards_rar=False,

@@ -17,18 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rarplan.catalogue.models import Catalogue, suggest
 from rarplan.files.validation import format_errors
+from rarplan.model.dates import HHMM, hhmm, minutes_of
 from rarplan.model.errors import InvalidInput
-from rarplan.schedule.calendar import WEEKDAYS, hhmm, minutes_of
+from rarplan.schedule.calendar import WEEKDAYS
 from rarplan.schedule.sessions import Slot
-
-TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class GroupTime(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     weekday: Literal["mon", "tue", "wed", "thu", "fri"]
-    start: Annotated[str, Field(pattern=TIME)]
+    start: Annotated[str, Field(pattern=HHMM)]
     place: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
 
@@ -55,7 +54,7 @@ def _check_ids(slots: dict[str, GroupTime], catalogue: Catalogue, name: str) -> 
     if problems:
         raise InvalidInput(
             problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems",
-            hint="see README, 'Provider timetable file'",
+            hint="see docs/schedule.md, 'Provider timetable file'",
             problems=problems,
         )
 
@@ -67,7 +66,7 @@ def parse_timetable(raw: dict[str, object], name: str, catalogue: Catalogue) -> 
         problems = format_errors(exc, name, raw, model=TimetableFile)
         raise InvalidInput(
             problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems",
-            hint="see README, 'Provider timetable file'",
+            hint="see docs/schedule.md, 'Provider timetable file'",
             problems=problems,
         ) from None
     _check_ids(data.timetable, catalogue, name)

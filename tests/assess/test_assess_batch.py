@@ -7,11 +7,13 @@ Source: issue 5 (JSON lines with `--batch`, plan files, the scripting contract) 
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from typer.testing import CliRunner
 from rarplan.assess.batch import _valid_case
 from rarplan.cli.app import build
 from rarplan.files.caseio import case_from_dict
+from rarplan.files.planfile import load_plan
 from rarplan.model.case import Case
 from rarplan.model.errors import InvalidInput
 from tests.conftest import REPO
@@ -58,6 +61,7 @@ def test_each_line_gives_the_same_result_as_assessing_the_case_alone(tmp_path: P
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["line"] for o in out] == list(range(1, 41))
+    assert {o["status"] for o in out} == {"assessed"}  # no plan file asked for
     for n in (0, 7, 23, 39):
         single = tmp_path / f"case{n}.json"
         single.write_text(cases[n])
@@ -82,13 +86,15 @@ def test_a_bad_line_is_reported_with_its_number_and_crn_and_the_rest_go_on(
     assert [o["line"] for o in out] == [1, 2, 3, 4]
     assert "error" not in out[0] and "error" not in out[3]
     assert out[1]["crn"] == bad["crn"]
-    assert out[1]["error"]["code"] == 3
+    assert out[1]["error"]["exit_code"] == 3
     assert "line 2: scores.ogrs" in out[1]["error"]["message"]
     assert out[2]["crn"] is None
     assert "line 3: not valid JSON" in out[2]["error"]["message"]
 
 
 def test_plan_files_are_owner_only_named_by_crn_and_never_overwritten(tmp_path: Path) -> None:
+    """Run again, the batch keeps the plans it wrote (reported as done, "exists"); a plan for
+    the same CRN from other case facts is refused (exit 5) and left as it is, unless forced."""
     cases = lines(5, sentenced_only=True)
     source = tmp_path / "cases.jsonl"
     source.write_text("\n".join(cases) + "\n")
@@ -100,13 +106,125 @@ def test_plan_files_are_owner_only_named_by_crn_and_never_overwritten(tmp_path: 
     assert {p.stat().st_mode & 0o777 for p in out_dir.iterdir()} == {0o600}
     before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
     again = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
-    assert again.exit_code == 5
-    assert again.stderr.count("already exists") == 5
+    assert again.exit_code == 0, again.output
+    assert "assessed 5 case(s)" in again.stderr and "(5 already written)" in again.stderr
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
+    changed = json.loads(cases[2])
+    changed["age"] = changed.get("age", 30) + 1
+    cases[2] = json.dumps(changed)
+    source.write_text("\n".join(cases) + "\n")
+    refused = runner.invoke(
+        build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir), "--json"]
+    )
+    assert refused.exit_code == 5
+    out = [json.loads(line) for line in refused.stdout.splitlines()]
+    assert [o.get("status") for o in out] == ["exists", "exists", None, "exists", "exists"]
+    assert out[2]["error"]["exit_code"] == 5 and "already exists" in out[2]["error"]["message"]
     assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
     forced = runner.invoke(
         build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir), "--force"]
     )
     assert forced.exit_code == 0, forced.output
+    assert load_plan(out_dir / f"{changed['crn']}.plan.toml")[0].case.age == changed["age"]
+
+
+def test_a_rerun_after_an_interruption_continues_without_force(tmp_path: Path) -> None:
+    """An interrupted batch left the first plans written, and (on a file system without hard
+    links, see storage) an empty file where it was writing, and a hidden temporary file. The
+    same batch run again writes the rest: the plans there are kept and reported as done, the
+    empty file is replaced, and every line ends well."""
+    cases = lines(12, sentenced_only=True)
+    crns = [json.loads(c)["crn"] for c in cases]
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases[:5]) + "\n")
+    out_dir = tmp_path / "plans"
+    first = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
+    assert first.exit_code == 0, first.output
+    kept = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    (out_dir / f"{crns[5]}.plan.toml").write_bytes(b"")
+    (out_dir / f".{crns[6]}.plan.toml.4242.0.tmp").write_bytes(b"schema_version = 2\n")
+    source.write_text("\n".join(cases) + "\n")
+    again = runner.invoke(
+        build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir), "--json"]
+    )
+    assert again.exit_code == 0, again.output
+    assert again.stderr == ""
+    out = [json.loads(line) for line in again.stdout.splitlines()]
+    assert [o["status"] for o in out] == ["exists"] * 5 + ["written"] * 7
+    assert [o["plan_file"] for o in out] == [str(out_dir / f"{c}.plan.toml") for c in crns]
+    assert {name: (out_dir / name).read_bytes() for name in kept} == kept
+    for crn in crns:
+        assert load_plan(out_dir / f"{crn}.plan.toml")[0].crn == crn
+
+
+def test_a_batch_killed_midway_leaves_only_whole_plans_and_the_rerun_finishes(
+    tmp_path: Path,
+) -> None:
+    """Killed while it writes (whenever that happens to be), a batch leaves every plan under
+    its name whole; the same command run again finishes the batch."""
+    cases = lines(400, sentenced_only=True)
+    crns = [json.loads(c)["crn"] for c in cases]
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(cases) + "\n")
+    out_dir = tmp_path / "plans"
+    argv = [sys.executable, "-m", "rarplan", "assess", "--batch", str(source), "--json"]
+    argv += ["--out-dir", str(out_dir)]
+    env = {**os.environ, "RARPLAN_WORKERS": "1"}
+    with subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL) as running:
+        for _ in range(6000):  # kill it once it is writing, or let it end
+            if running.poll() is not None or len(list(out_dir.glob("*.plan.toml"))) > 20:
+                break
+            time.sleep(0.01)
+        running.kill()
+    written = sorted(out_dir.glob("*.plan.toml"))
+    for path in written:
+        assert load_plan(path)[0].crn == path.name.removesuffix(".plan.toml")
+    again = batch(source, "--json", "--out-dir", str(out_dir), workers=1)
+    assert again.returncode == 0, again.stderr
+    out = [json.loads(line) for line in again.stdout.splitlines()]
+    assert sum(o["status"] == "exists" for o in out) == len(written)
+    assert sorted(p.name for p in out_dir.glob("*.plan.toml")) == sorted(
+        f"{c}.plan.toml" for c in crns
+    )
+
+
+def test_each_plan_and_its_folder_are_fsynced_and_nothing_else_is_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: fsync the files written and their folder, never `os.sync()` (a flush of
+    every file of every program on the machine)."""
+
+    def no_sync() -> None:
+        raise AssertionError("os.sync() called")
+
+    synced: set[int] = set()
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.add(os.fstat(fd).st_ino)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "sync", no_sync)
+    monkeypatch.setattr(os, "fsync", fsync)
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines(30, sentenced_only=True)) + "\n")
+    out_dir = tmp_path / "plans"
+    done = runner.invoke(build(), ["assess", "--batch", str(source), "--out-dir", str(out_dir)])
+    assert done.exit_code == 0, done.output
+    plans = list(out_dir.glob("*.plan.toml"))
+    assert len(plans) == 30
+    assert {p.stat().st_ino for p in plans} <= synced
+    assert out_dir.stat().st_ino in synced
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_batch(tmp_path: Path) -> None:
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join([*lines(20), "{not json"]) + "\n")
+    for args in (["--json", "--no-plan"], ["--out-dir", str(tmp_path / "plans")]):
+        done = runner.invoke(build(), ["assess", "--batch", str(source), *args])
+        assert done.exit_code == 3, done.output
+        assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_two_workers_give_exactly_what_one_gives(tmp_path: Path) -> None:
@@ -208,8 +326,8 @@ def test_shipped_examples_pass_the_one_step_parse(example: Path) -> None:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_plans_are_dated_when_they_are_made(tmp_path: Path, workers: int) -> None:
-    """The clock is read once a chunk in the workers (once a case when reading one by one):
-    every plan's `created` time and assessment date are those of the run."""
+    """The clock is read once a chunk of cases (a case at a time from stdin): every plan's
+    `created` time and assessment date are those of the run."""
     from datetime import datetime
 
     from rarplan.files.planfile import load_plan
@@ -321,7 +439,7 @@ def test_a_failure_at_each_stage_is_reported_at_its_line_and_the_rest_are_writte
     assert done.returncode == 3, done.stderr  # more than one kind of failure: exit 3
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["line"] for o in out] == list(range(1, 401))
-    failed = {o["line"]: (o["crn"], o["error"]["code"]) for o in out if "error" in o}
+    failed = {o["line"]: (o["crn"], o["error"]["exit_code"]) for o in out if "error" in o}
     assert failed == {
         101: (refused["crn"], 4),
         251: (None, 3),

@@ -1,18 +1,19 @@
-"""The rules of `rarplan assess`, from the RAR guidance ../shared/seeds/001_246201b7ec5ee73b.txt.
+"""The rules of `rarplan assess`, from the RAR guidance docs/sources/001_246201b7ec5ee73b.txt.
 
 Each test names the section it checks.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 
 from rarplan.assess.assessment import assess
-from rarplan.assess.result import result_dict
-from rarplan.catalogue import models as cat
+from rarplan.assess.result import AssessResult, result_dict, result_json
+from rarplan.catalogue import load as cat
 from rarplan.model.case import Case
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from tests.catalogue.test_catalogue_entries import BENIGN as CARD_CASE
@@ -335,6 +336,26 @@ def test_json_result_keys_are_the_contract(catalogue):
     ):
         assert key in data
     assert set(data["interventions"][0]) >= {"id", "status", "reasons", "needs"}
+
+
+def test_json_result_is_the_output_models_dump(catalogue):
+    """The `--json` result is `AssessResult`'s dump, key for key and in order; a batch line is
+    the same after the line's own keys, in rarplan's JSON layout (", " and ": ")."""
+    plan = run(catalogue, sentence=sentenced(20))
+    data = result_dict(plan, "X123456.plan.toml", catalogue)
+    assert list(data) == list(AssessResult.model_fields)
+    assert AssessResult.model_validate(data).model_dump(mode="json") == data
+    assert [i["needs"] for i in data["interventions"]] == [list(e.needs) for e in catalogue]
+    line = result_json(plan, "X123456.plan.toml", catalogue, schema_version=1, line=7)
+    assert line == json.dumps({"schema_version": 1, "line": 7, **data}, ensure_ascii=False)
+    assert "\n" not in line
+
+
+def test_equal_intervention_results_are_one_shared_object(catalogue):
+    """Cases with the same judgement of an entry share its result (never changed in place)."""
+    first = run(catalogue).assessment.interventions
+    again = run(catalogue, crn="X654321").assessment.interventions
+    assert all(a is b for a, b in zip(first, again, strict=True))
 
 
 def test_modular_hours_are_trimmed_to_fit_the_courts_days(catalogue):

@@ -1,4 +1,4 @@
-"""The OGRS table of the RAR guidance: ../shared/seeds/001_246201b7ec5ee73b.txt, section 3.
+"""The OGRS table of the RAR guidance: docs/sources/001_246201b7ec5ee73b.txt, section 3.
 
 "0 to 24% 2.4 n/a; 25 to 49% 3.2 Low intensity RAR 1 to 15 days; 50 to 74% 4.4 Medium intensity
 RAR 15 to 25 days; 75 to 90% 4.4 High intensity RAR 25 to 60 days; Over 90% 6.2 High intensity

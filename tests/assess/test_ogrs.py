@@ -1,7 +1,7 @@
 """`rarplan ogrs` and `rarplan.assess.ogrs`: the OGRS3 formula, its checks and its output.
 
-Source: ../shared/reference/ogrs3.md (formula, coefficient tables, "Reject", "Worked checks",
-"Caveats"), and ../shared/seeds/001_246201b7ec5ee73b.txt section 3 for the band table.
+Source: docs/sources/reference/ogrs3.md (formula, coefficient tables, "Reject", "Worked checks",
+"Caveats"), and docs/sources/001_246201b7ec5ee73b.txt section 3 for the band table.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def test_unknown_offence_suggests_the_nearest_and_lists_the_ids() -> None:
     assert result.exit_code == 3, result.output
     assert result.stdout == ""
     error = json.loads(result.stderr)["error"]
-    assert error["code"] == 3
+    assert (error["code"], error["exit_code"]) == ("invalid_input", 3)
     assert error["message"] == (
         "--offence: unknown offence category 'solicting'; did you mean 'soliciting'?"
     )

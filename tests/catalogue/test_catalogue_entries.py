@@ -1,6 +1,6 @@
 """The shipped catalogue (data/interventions.toml) against its sources, entry by entry.
 
-Sources: ../shared/seeds/003_2c3b0962518856ac.txt (KSS CRC "Rate card"), 001_246201b7ec5ee73b.txt
+Sources: docs/sources/003_2c3b0962518856ac.txt (KSS CRC "Rate card"), 001_246201b7ec5ee73b.txt
 (MoJ "RAR guidance"), 004_156466ba85ed721c.txt (HMPPS judicial brochure). Each entry test names
 the heading it checks as "003 > section > name". Eligibility is checked by judging real cases:
 `make_case` starts from a fully specified, harmless case (every circumstance recorded) so that a
@@ -21,14 +21,14 @@ from typing import Any
 import pytest
 
 from rarplan.assess.eligibility import Judgement, judge_one
-from rarplan.catalogue import models as catalogue_module
+from rarplan.catalogue import load as catalogue_module
 from rarplan.catalogue.models import Catalogue, Intervention
 from rarplan.model.case import Case
 from rarplan.model.needs import NEED_AREAS
+from tests.conftest import SEEDS
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE_PATH = REPO / "data" / "interventions.toml"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 CARD = "003_2c3b0962518856ac.txt"
 
 IDS = [
@@ -297,9 +297,7 @@ def test_every_entry_cites_the_rate_card_except_the_practitioner_toolkit() -> No
             assert e.source.heading == f"{e.section} > {e.name}", e.id
 
 
-def test_every_cited_source_file_exists_in_the_seeds_folder() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"no seeds folder at {SEEDS}")
+def test_every_cited_source_file_is_in_docs_sources() -> None:
     data = load().data
     cited = {s.file for s in data.source} | {e.source.file for e in load()}
     assert data.referral is not None
@@ -328,8 +326,6 @@ def test_referral_steps_are_the_cards_fourteen_with_placeholders() -> None:
 
 
 def test_referral_steps_are_verbatim_from_the_card() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"no seeds folder at {SEEDS}")
     text = card_text()
     referral = load().data.referral
     assert referral is not None
@@ -407,8 +403,6 @@ def test_nsi_notes_only_where_the_card_asks_for_module_details() -> None:
 @pytest.mark.parametrize("entry_id", IDS[:-1])
 def test_card_words_are_verbatim(entry_id: str) -> None:
     """Name, section, aims, duration, NSI strings and criteria texts are the card's own words."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"no seeds folder at {SEEDS}")
     text = card_text()
     e = entry(entry_id)
     assert f"Back to top\n{e.section}\n\n{e.name}\n" in text

@@ -1,6 +1,6 @@
 """The shipped catalogue, entries 10-40 (rate card order, then the practitioner toolkit).
 
-Sources: ../shared/seeds/003_2c3b0962518856ac.txt (KSS CRC "Rate card"), and for the toolkit
+Sources: docs/sources/003_2c3b0962518856ac.txt (KSS CRC "Rate card"), and for the toolkit
 004_156466ba85ed721c.txt and 001_246201b7ec5ee73b.txt. Helpers and the eligible base cases are
 in test_catalogue_entries.py.
 """

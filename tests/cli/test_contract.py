@@ -77,8 +77,8 @@ def test_usage_error_under_json_is_a_json_error_on_stderr(capsys):
     assert code == 2
     assert out == ""
     error = json.loads(err)["error"]
-    assert set(error) == {"code", "message", "hint"}
-    assert error["code"] == 2
+    assert set(error) == {"code", "exit_code", "message", "hint"}
+    assert (error["code"], error["exit_code"]) == ("usage", 2)
 
 
 def test_usage_error_in_text_is_one_line(capsys):
@@ -94,8 +94,8 @@ def test_invalid_input_json_error_keys_are_pinned(tmp_path):
     assert result.exit_code == 3
     assert result.stdout == ""
     error = json.loads(result.stderr)["error"]
-    assert {"code", "message", "hint"} <= set(error)
-    assert error["code"] == 3
+    assert {"code", "exit_code", "message", "hint"} <= set(error)
+    assert (error["code"], error["exit_code"]) == ("invalid_input", 3)
     assert "bad.toml: scores.ogrs: must be ≤ 100" in error["message"]
 
 
@@ -160,3 +160,128 @@ def test_quiet_silences_messages_but_not_data(tmp_path):
     assert loud.exit_code == quiet.exit_code == 0, loud.output
     assert "assessed 1 case" in loud.stderr
     assert quiet.stderr == ""
+
+
+# --- The JSON error: a stable string code beside the exit code ------------------------------
+
+
+def test_every_error_has_a_stable_string_code_beside_its_exit_code():
+    """Issue 15: scripts branch on `code` ("invalid_input", ...), not on the message; the
+    exit code stays the number in `exit_code`. The strings are the contract: never renamed."""
+    from rarplan.model import errors
+    from rarplan.schedule.apply import AlreadyScheduled
+
+    expected = {
+        errors.RarplanError: ("internal", 1),
+        errors.UsageError: ("usage", 2),
+        errors.NeedsInput: ("usage", 2),
+        errors.InvalidInput: ("invalid_input", 3),
+        errors.RefusedByRules: ("refused", 4),
+        errors.WouldOverwrite: ("would_overwrite", 5),
+        errors.FileLocked: ("locked", 5),
+        AlreadyScheduled: ("already_scheduled", 5),
+    }
+    for cls, (code, exit_code) in expected.items():
+        fields = errors.error_fields(cls("what went wrong", hint="what to do"))
+        assert fields == {
+            "code": code,
+            "exit_code": exit_code,
+            "message": "what went wrong",
+            "hint": "what to do",
+        }, cls
+
+
+def test_interrupted_and_internal_errors_carry_their_codes_too(capsys):
+    from rarplan.cli.output import report_interrupt
+
+    assert report_interrupt(json_mode=True) == 130
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert (error["code"], error["exit_code"]) == ("interrupted", 130)
+
+
+def test_internal_error_json_has_the_internal_code():
+    def broken(json_output: bool = False) -> None:
+        """Broken.
+
+        Example: rarplan broken
+        """
+        raise ValueError("secret detail")
+
+    from rarplan.cli.output import guard
+
+    app = typer.Typer()
+    app.command("broken")(guard(broken))
+    app.command("other")(guard(broken))
+    result = runner.invoke(app, ["broken", "--json-output"])
+    assert result.exit_code == 1
+    error = json.loads(result.stderr)["error"]
+    assert (error["code"], error["exit_code"]) == ("internal", 1)
+    assert "secret detail" not in result.stderr
+
+
+# --- The CLI words what a domain error needs as flags ---------------------------------------
+
+
+def test_the_cli_words_a_domain_error_needs_as_its_flags(capsys):
+    """STYLE.md "Two layers": the domain says what it needs by the library's parameter names
+    (`needs`), never by a flag; the CLI's one error report adds the flags to the hint."""
+    from rarplan.cli.output import report
+    from rarplan.model.errors import RefusedByRules
+
+    err = RefusedByRules(
+        "X123456.plan.toml: completing early (1 of 3 RAR days) needs ...",
+        hint="record why the outcomes were achieved with fewer days",
+        needs=("rationale", "progress"),
+    )
+    assert report(err, json_mode=False) == 4
+    assert capsys.readouterr().err == (
+        "rarplan: error: X123456.plan.toml: completing early (1 of 3 RAR days) needs ... "
+        "(record why the outcomes were achieved with fewer days; "
+        "use --rationale TEXT, --progress TEXT)\n"
+    )
+
+
+def _all_options() -> set[str]:
+    """Every option and argument name of every registered command."""
+    import typer.main
+
+    found: set[str] = set()
+    todo = [typer.main.get_command(build())]
+    while todo:
+        command = todo.pop()
+        todo.extend(getattr(command, "commands", {}).values())
+        for param in command.params:
+            found.update(param.opts)
+            if param.param_type_name == "argument":
+                found.add(param.metavar or (param.name or "").upper())
+    return found
+
+
+def test_every_need_a_domain_module_names_is_a_real_flag():
+    """Each parameter name the domain puts in `needs` becomes an option that exists (a typo in
+    either would otherwise show a made-up flag)."""
+    import ast
+
+    from rarplan.cli.output import flag_for
+
+    named: set[str] = set()
+    for path in (REPO / "rarplan").rglob("*.py"):
+        if "cli" in path.relative_to(REPO / "rarplan").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "needs":
+                if isinstance(node.value, ast.Tuple):
+                    named.update(
+                        e.value
+                        for e in node.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    )
+    from rarplan.deliver.completion import TEXTS
+    from rarplan.schedule.make import _choice_inputs
+
+    named.update(TEXTS)  # an early completion needs the texts left blank
+    named.update(_choice_inputs("steady", days=False))  # a schedule that cannot fit
+    assert {"force", "confirmed_by", "plan"} <= named, "has the `needs=` mechanism moved?"
+    options = _all_options()
+    unknown = {n: flag_for(n) for n in named if flag_for(n).split()[0] not in options}
+    assert not unknown, unknown

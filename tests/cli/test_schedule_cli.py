@@ -105,7 +105,7 @@ def test_scheduling_again_without_from_is_refused() -> None:
     assert result.exit_code == 5
     error = json.loads(result.stderr)["error"]
     assert "already scheduled (version 1)" in error["message"]
-    assert "--from DATE --reason TEXT" in error["hint"] and "--force" in error["hint"]
+    assert error["hint"].endswith("; use --from DATE, --reason TEXT, --force")
     assert path.read_bytes() == before
 
 
@@ -167,6 +167,7 @@ def test_refusal_exit_4_json_error_and_nothing_written() -> None:
     error = json.loads(result.stderr)["error"]
     assert error["message"].startswith("cannot fit within the court's maximum of 15 RAR days")
     assert error["hint"].startswith("choices: fewer hours of a modular service")
+    assert error["hint"].endswith("; use --strategy compact")  # the CLI words the flag
     assert path.read_bytes() == before
 
 
@@ -322,7 +323,8 @@ def test_batch_folder_one_bad_file_never_stops_the_rest(tmp_path: Path) -> None:
         "failed",
         "failed",
     ]
-    assert lines[2]["error"]["code"] == 3 and lines[3]["error"]["code"] == 4
+    assert lines[2]["error"]["exit_code"] == 3 and lines[3]["error"]["exit_code"] == 4
+    assert (lines[2]["error"]["code"], lines[3]["error"]["code"]) == ("invalid_input", "refused")
     assert lines[-1]["summary"] == {"scheduled": 2, "skipped": 0, "failed": 2, "plans": 4}
     assert result.stderr == ""
     assert load_plan(folder / "A000002.plan.toml")[0].schedule is not None
@@ -348,4 +350,4 @@ def test_batch_with_out_or_ics_is_a_usage_error(tmp_path: Path) -> None:
 def test_no_plan_is_a_usage_error() -> None:
     result = run("--json")
     assert result.exit_code == 2
-    assert json.loads(result.stderr)["error"]["code"] == 2
+    assert json.loads(result.stderr)["error"]["exit_code"] == 2

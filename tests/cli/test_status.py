@@ -1,7 +1,7 @@
 """`rarplan status`: the caseload over a folder, the at-risk rule, urgency, broken files.
 
 The at-risk rule (README, "The caseload"): the days left cannot be delivered before the order
-ends at the planned rhythm (RAR guidance, section 7, ../shared/seeds/001_246201b7ec5ee73b.txt:
+ends at the planned rhythm (RAR guidance, section 7, docs/sources/001_246201b7ec5ee73b.txt:
 no more RAR days than the sentence gives, within the order).
 """
 

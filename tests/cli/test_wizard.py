@@ -24,8 +24,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from rarplan.assess.choices import without_choices
 from rarplan.assess.selection import default_appointments
-from rarplan.catalogue import models as cat
+from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard import plan as wp
 from rarplan.cli.wizard.draft import RESUME_HINT
@@ -164,7 +165,7 @@ def choices_keys(case: Case, catalogue: Catalogue, picked: list[str]) -> str:
     """Hours (the card's maximum), outcomes kept, unmet needs with the proposed reason."""
     hours = [i for i in picked if default_appointments(catalogue.entries[i]) is not None]
     chosen = wp.assess_case(case, catalogue)
-    proposed = wp.assess_case(wp.without_choices(case), catalogue).unmet_needs
+    proposed = wp.assess_case(without_choices(case), catalogue).unmet_needs
     reasons = {u.need for u in proposed if "record why" not in u.reason}
     unmet = "".join(
         ENTER if u.need in reasons else "Not available locally" + ENTER for u in chosen.unmet_needs
@@ -210,7 +211,7 @@ def test_full_walk_writes_the_plan(tmp_path: Path, catalogue: Catalogue) -> None
     assert plan["agreement"] == {"status": "agreed", "note": "Agreed at the first appointment"}
     assert plan["responsible_officer"] == "RO 4471"
     written = Case.model_validate(plan["case"])
-    assert wp.without_choices(written) == case  # the answers built exactly the expected case
+    assert without_choices(written) == case  # the answers built exactly the expected case
     assert mode(target) == 0o600
     assert list(drafts(tmp_path).iterdir()) == []  # the draft is deleted once the plan is written
 

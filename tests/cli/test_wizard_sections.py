@@ -11,7 +11,7 @@ import typer
 import typer.testing
 from typer.testing import CliRunner
 
-from rarplan.catalogue import models as cat
+from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.app import build
 from rarplan.cli.output import guard

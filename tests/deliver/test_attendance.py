@@ -1,6 +1,6 @@
 """Recording attendance: the day count, idempotence, enforcement flags, rescheduling, errors.
 
-Rules from the RAR guidance, ../shared/seeds/001_246201b7ec5ee73b.txt, sections 4, 5 and 7.
+Rules from the RAR guidance, docs/sources/001_246201b7ec5ee73b.txt, sections 4, 5 and 7.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from rarplan.deliver import attendance as att
 from rarplan.files.planfile import load_plan, save_plan
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import Appointment, AttendanceRecord, Plan, Schedule
+from rarplan.model.rardays import dates_used
 from tests import factories
 
 runner = CliRunner()
@@ -141,7 +142,7 @@ def test_days_used_counts_distinct_counting_dates():
         ),
         AttendanceRecord(date=date(2027, 1, 14), intervention="a", session=3, outcome="late"),
     ]
-    assert att.days_used(records) == [date(2027, 1, 11), date(2027, 1, 14)]
+    assert dates_used(records) == [date(2027, 1, 11), date(2027, 1, 14)]
 
 
 # --- idempotence and changes -----------------------------------------------------------------
@@ -471,8 +472,8 @@ def test_property_day_count_and_idempotence(outcomes):
         for a, outcome in zip(plan.schedule.appointments, outcomes, strict=True)
         if outcome in ("attended", "late") and a.counts_towards_rar
     }
-    assert att.days_used(plan.attendance) == sorted(expected)
-    assert len(att.days_used(plan.attendance)) <= 6
+    assert dates_used(plan.attendance) == sorted(expected)
+    assert len(dates_used(plan.attendance)) <= 6
 
 
 def test_apply_checks_everything_before_changing():

@@ -1,6 +1,6 @@
 """Closing the RAR: the completion rules, outcome reviews and the completion record.
 
-Rules from the RAR guidance, ../shared/seeds/001_246201b7ec5ee73b.txt: section 4 (the court's
+Rules from the RAR guidance, docs/sources/001_246201b7ec5ee73b.txt: section 4 (the court's
 days are a maximum; fewer days need the reasons recorded), section 5 (desired outcomes agreed
 so progress can be tracked) and section 7 (no more days than the sentence gives).
 """
@@ -127,11 +127,13 @@ def test_early_completion_is_refused_without_the_three_texts():
     plan = plan_with_days(1)
     err = assert_refused(plan, ["--outcomes", "outcomes.toml"])
     assert "completing early (1 of 3 RAR days)" in err
-    assert "missing: --rationale, --progress, --outcome" in err
+    assert "missing: rationale, progress, outcome" in err
+    assert "use --rationale TEXT, --progress TEXT, --outcome TEXT" in err  # the CLI's words
     err = assert_refused(
         plan, ["--outcomes", "outcomes.toml", "--rationale", "Done", "--outcome", "  "]
     )
-    assert "missing: --progress, --outcome" in err
+    assert "missing: progress, outcome" in err
+    assert "use --progress TEXT, --outcome TEXT" in err
 
 
 def test_early_completion_with_the_three_texts():

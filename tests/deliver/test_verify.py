@@ -1,7 +1,7 @@
 """`rarplan verify`: the completion record is tied to the exact plan by its SHA-256.
 
 Issue 4; the record the officer stands behind (RAR guidance, section 4,
-../shared/seeds/001_246201b7ec5ee73b.txt: the reasons are recorded on the case record).
+docs/sources/001_246201b7ec5ee73b.txt: the reasons are recorded on the case record).
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def test_an_edited_plan_fails_verification():
     assert f"{plan}: changed since {RECORD} was written" in result.stderr
     assert result.stdout == ""
     err = json.loads(verify(RECORD, str(plan), "--json").stderr)["error"]
-    assert err["code"] == 3 and "changed since" in err["message"]
+    assert err["code"] == "invalid_input" and err["exit_code"] == 3
+    assert "changed since" in err["message"]
+    assert err["hint"].endswith("; use --force")
 
 
 def test_an_edited_record_fails_verification():

@@ -1,7 +1,7 @@
 """`rarplan render`: the plan for the person, the court proposal and the referral sheet.
 
-Rules from ../shared/seeds/001_246201b7ec5ee73b.txt (RAR guidance) and
-../shared/seeds/003_2c3b0962518856ac.txt (rate card), cited in each test.
+Rules from docs/sources/001_246201b7ec5ee73b.txt (RAR guidance) and
+docs/sources/003_2c3b0962518856ac.txt (rate card), cited in each test.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rarplan.catalogue import models as catalogue
+from rarplan.catalogue import load as catalogue
 from rarplan.cli.app import build
 from rarplan.documents import render
 from rarplan.files import planfile
@@ -554,5 +554,5 @@ def test_a_broken_plan_is_invalid_input_as_json():
     Path("bad.plan.toml").write_text("crn = 1\n")
     result = runner.invoke(build(), ["render", "bad.plan.toml", "--json"])
     assert result.exit_code == 3
-    assert json.loads(result.stderr)["error"]["code"] == 3
+    assert json.loads(result.stderr)["error"]["exit_code"] == 3
     assert result.stdout == ""

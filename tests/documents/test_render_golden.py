@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rarplan.assess.assessment import assess
-from rarplan.catalogue import models as catalogue
+from rarplan.catalogue import load as catalogue
 from rarplan.cli.app import build
 from rarplan.documents import render
 from rarplan.files import planfile

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -19,42 +18,36 @@ from rarplan.model.errors import FileLocked, InvalidInput, WouldOverwrite
 from tests import factories
 from tests.conftest import REPO
 
+POSIX_MODES = pytest.mark.skipif(os.name == "nt", reason="Windows has no POSIX mode bits")
+
 
 def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
 
 
-def test_files_are_owner_only_whatever_the_umask(tmp_path):
-    old = os.umask(0)
-    try:
-        target = tmp_path / "X123456.plan.toml"
-        storage.atomic_write(target, "x = 1\n")
-    finally:
-        os.umask(old)
-    assert mode(target) == 0o600
-
-
-@pytest.mark.parametrize("umask", [0o022, 0o077, 0o277, 0o577])
-def test_owner_only_when_the_umask_takes_the_owners_bits_too(tmp_path, monkeypatch, umask):
-    # The mode is set again only when the umask cut it; which is read once, from /proc.
-    monkeypatch.setattr(storage, "_OWNER_KEPT", [])
+@POSIX_MODES
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077, 0o277, 0o577])
+def test_files_are_owner_only_whatever_the_umask(tmp_path, umask):
     old = os.umask(umask)
     try:
-        assert storage._umask_keeps_owner() is (umask & 0o600 == 0)
         target = tmp_path / "X123456.plan.toml"
         storage.atomic_write(target, "x = 1\n", durable=False)
+        storage.atomic_write(target, "x = 2\n", overwrite=True)
     finally:
         os.umask(old)
     assert mode(target) == 0o600
-    assert target.read_text() == "x = 1\n"
+    assert target.read_text() == "x = 2\n"
+    assert mode(tmp_path / storage.HISTORY_DIR) & 0o077 == 0
 
 
 def test_existing_file_is_never_overwritten_without_force(tmp_path):
     target = tmp_path / "a.toml"
     storage.atomic_write(target, "old")
-    with pytest.raises(WouldOverwrite, match="already exists"):
+    with pytest.raises(WouldOverwrite, match="already exists") as err:
         storage.atomic_write(target, "new")
+    assert err.value.code == 5
     assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
 
 
 def test_forced_overwrite_keeps_the_previous_version(tmp_path):
@@ -64,70 +57,108 @@ def test_forced_overwrite_keeps_the_previous_version(tmp_path):
     assert target.read_text() == "new"
     kept = list((tmp_path / storage.HISTORY_DIR).iterdir())
     assert [k.read_text() for k in kept] == ["old"]
-    assert mode(kept[0]) == 0o600
-    assert mode(tmp_path / storage.HISTORY_DIR) == 0o700
+    if os.name != "nt":
+        assert mode(kept[0]) == 0o600
+        assert mode(tmp_path / storage.HISTORY_DIR) == 0o700
+
+
+def test_overwrite_without_keep_leaves_no_history(tmp_path):
+    target = tmp_path / "a.toml"
+    storage.atomic_write(target, "old")
+    storage.atomic_write(target, "new", overwrite=True, keep=False)
+    assert target.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
+
+
+def test_bytes_are_written_as_they_are(tmp_path):
+    """No newline translation (Windows text mode), no encoding surprises."""
+    target = tmp_path / "a.toml"
+    storage.atomic_write(target, b"a\nb\r\nc\x00")
+    assert target.read_bytes() == b"a\nb\r\nc\x00"
+    storage.atomic_write(tmp_path / "b.toml", "é\n")
+    assert (tmp_path / "b.toml").read_bytes() == "é\n".encode()
 
 
 def test_no_temporary_files_are_left_behind(tmp_path):
     storage.atomic_write(tmp_path / "a.toml", "x")
+    storage.atomic_write(tmp_path / "a.toml", "y", overwrite=True, keep=False)
+    with pytest.raises(WouldOverwrite):
+        storage.atomic_write(tmp_path / "a.toml", "z")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
 
 
-@pytest.fixture(params=["unnamed", "named"])
-def write_way(request, monkeypatch):
-    """Run a test with the O_TMPFILE way and with the named temporary it falls back to."""
-    monkeypatch.setattr(storage, "_UNNAMED", [request.param == "unnamed"])
-    return request.param
+def test_folders_and_missing_folders_are_clear_errors(tmp_path):
+    (tmp_path / "folder").mkdir()
+    for overwrite in (False, True):
+        with pytest.raises(InvalidInput, match="is a folder"):
+            storage.atomic_write(tmp_path / "folder", "x", overwrite=overwrite)
+        with pytest.raises(InvalidInput, match="folder does not exist"):
+            storage.atomic_write(tmp_path / "missing" / "a.toml", "x", overwrite=overwrite)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert list((tmp_path / "folder").iterdir()) == []
 
 
-def test_both_ways_write_owner_only_refuse_to_clobber_and_leave_nothing(tmp_path, write_way):
+@pytest.fixture
+def no_hard_links(monkeypatch):
+    """A file system that refuses hard links, as FAT and some network shares do."""
+
+    def refuse(src, dst, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse)
+
+
+def test_without_hard_links_a_new_file_is_still_written_whole_and_private(tmp_path, no_hard_links):
+    target = tmp_path / "X123456.plan.toml"
     old = os.umask(0)
     try:
-        target = tmp_path / "X123456.plan.toml"
-        storage.atomic_write(target, "x = 1\n", durable=False)
+        storage.atomic_write(target, "x = 1\n")
     finally:
         os.umask(old)
-    assert mode(target) == 0o600
+    assert target.read_text() == "x = 1\n"
+    if os.name != "nt":
+        assert mode(target) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["X123456.plan.toml"]
+
+
+def test_without_hard_links_an_existing_file_is_still_refused(tmp_path, no_hard_links):
+    target = tmp_path / "a.toml"
+    target.write_text("old")
     with pytest.raises(WouldOverwrite, match="already exists"):
-        storage.atomic_write(target, "x = 2\n")
+        storage.atomic_write(target, "new")
     (tmp_path / "folder").mkdir()
     with pytest.raises(InvalidInput, match="is a folder"):
         storage.atomic_write(tmp_path / "folder", "x")
-    with pytest.raises(InvalidInput, match="folder does not exist"):
-        storage.atomic_write(tmp_path / "missing" / "a.toml", "x")
-    assert target.read_text() == "x = 1\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["X123456.plan.toml", "folder"]
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "folder"]
 
 
-def test_a_file_system_without_unnamed_files_falls_back_to_a_named_temporary(tmp_path, monkeypatch):
-    real_open = os.open
+def test_without_hard_links_a_failed_move_gives_the_name_back(tmp_path, no_hard_links, monkeypatch):
+    def broken_replace(src, dst):
+        raise OSError(errno.EIO, "Input/output error")
 
-    def refusing_open(path, flags, *args, **kwargs):
-        if flags & os.O_TMPFILE == os.O_TMPFILE:
-            raise OSError(errno.EOPNOTSUPP, "Operation not supported")
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(storage, "_UNNAMED", [True])
-    monkeypatch.setattr(os, "open", refusing_open)
-    storage.atomic_write(tmp_path / "a.toml", "x")
-    assert (tmp_path / "a.toml").read_text() == "x"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="Input/output"):
+        storage.atomic_write(tmp_path / "a.toml", "x")
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_without_proc_the_unnamed_way_is_given_up_for_the_process(tmp_path, monkeypatch):
-    real_link = os.link
+def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    def full_disk(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    def no_proc(src, dst, **kwargs):
-        if str(src).startswith("/proc/"):
-            raise OSError(errno.ENOENT, "No such file or directory")
-        return real_link(src, dst, **kwargs)
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        storage.atomic_write(tmp_path / "a.toml", "x")
+    assert list(tmp_path.iterdir()) == []
 
-    monkeypatch.setattr(storage, "_UNNAMED", [True])
-    monkeypatch.setattr(os, "link", no_proc)
-    storage.atomic_write(tmp_path / "a.toml", "x")
-    storage.atomic_write(tmp_path / "b.toml", "y")
-    assert storage._UNNAMED == [False]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "b.toml"]
+
+def test_files_written_without_fsync_can_be_synced_afterwards(tmp_path):
+    names = [tmp_path / f"{n}.toml" for n in range(3)]
+    for name in names:
+        storage.atomic_write(name, "x", durable=False)
+    storage.sync_written([*names, tmp_path / "gone.toml"])  # a missing file is no error
+    assert [n.read_text() for n in names] == ["x", "x", "x"]
 
 
 WRITER = textwrap.dedent(
@@ -145,7 +176,7 @@ WRITER = textwrap.dedent(
 
 
 def test_a_writer_killed_midway_leaves_a_whole_file(tmp_path):
-    """Kill a writer with SIGKILL at random moments: the file is always one whole version."""
+    """Kill a writer at moments along its work: the file is always one whole version."""
     target = tmp_path / "plan.toml"
     target.write_text("0" * 4_000_000)
     script = tmp_path / "writer.py"
@@ -156,7 +187,7 @@ def test_a_writer_killed_midway_leaves_a_whole_file(tmp_path):
         )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs
         proc.wait()
         data = target.read_text()
         assert len(data) == 4_000_000
@@ -170,7 +201,7 @@ HOLDER = textwrap.dedent(
     from rarplan.files.storage import locked
     with locked(sys.argv[1]):
         print("locked", flush=True)
-        time.sleep(5)
+        time.sleep(60)
     """
 )
 
@@ -194,6 +225,48 @@ def test_a_second_writer_fails_with_exit_5_naming_the_lock(tmp_path):
         proc.wait()
     with storage.locked(target, timeout=1):  # free again once the holder has gone
         pass
+
+
+def test_the_lock_is_owner_only_and_names_no_one(tmp_path):
+    target = tmp_path / "X123456.plan.toml"
+    target.write_text("x")
+    old = os.umask(0)
+    try:
+        with storage.locked(target):
+            lock_file = tmp_path / ".X123456.plan.toml.lock"
+            assert lock_file.exists()
+            if os.name != "nt":
+                assert mode(lock_file) == 0o600
+    finally:
+        os.umask(old)
+    if lock_file.exists():  # kept on POSIX so waiters share one file; always empty
+        assert lock_file.read_bytes() == b""
+
+
+def test_a_missing_plan_takes_no_lock(tmp_path):
+    for missing, message in [("nope/X.plan.toml", "file not found"), (".", "not a file")]:
+        with pytest.raises(InvalidInput, match=message), storage.locked(tmp_path / missing):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf", "5s"])
+def test_a_lock_timeout_that_is_not_seconds_is_an_input_error(tmp_path, monkeypatch, value):
+    target = tmp_path / "X123456.plan.toml"
+    target.write_text("x")
+    monkeypatch.setenv(storage.LOCK_TIMEOUT_ENV, value)
+    with pytest.raises(InvalidInput, match="RARPLAN_LOCK_TIMEOUT") as err, storage.locked(target):
+        pass
+    assert err.value.code == 3
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("0", 0.0), ("2.5", 2.5), ("", 5.0), (None, 5.0)])
+def test_the_lock_timeout_is_read_from_the_environment(monkeypatch, value, seconds):
+    if value is None:
+        monkeypatch.delenv(storage.LOCK_TIMEOUT_ENV, raising=False)
+    else:
+        monkeypatch.setenv(storage.LOCK_TIMEOUT_ENV, value)
+    assert storage.lock_timeout() == seconds
 
 
 def test_plan_round_trips_and_is_private(tmp_path):
@@ -239,7 +312,7 @@ def test_a_version_1_plan_loads_without_the_catalogue_facts_it_repeated(tmp_path
     import tomllib
 
     from rarplan.assess.assessment import assess
-    from rarplan.catalogue import models as catalogue
+    from rarplan.catalogue import load as catalogue
     from rarplan.files.caseio import load_case
 
     case, _ = load_case(REPO / "examples" / "cases" / "X100001.toml")

@@ -9,8 +9,9 @@ import pytest
 
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from rarplan.model.plan import Availability, DateRange, Plan
+from rarplan.model.rardays import days_planned
 from rarplan.schedule.calendar import Calendar, bank_holidays
-from rarplan.schedule.make import Options, make_schedule, order_end, rar_days
+from rarplan.schedule.make import Options, make_schedule, order_end
 from rarplan.schedule.sessions import Slot
 from tests import factories
 from tests.schedule.test_scheduling_support import check_invariants, test_catalogue, weekly
@@ -255,7 +256,7 @@ def test_two_activities_on_one_date_are_one_rar_day() -> None:
     steady = make_schedule(plan, CAT, Options(strategy="steady")).schedule
     compact = make_schedule(plan, CAT, Options(strategy="compact")).schedule
     assert steady.rar_days_planned == 16
-    assert compact.rar_days_planned == rar_days(compact.appointments) == 10
+    assert compact.rar_days_planned == days_planned(compact.appointments) == 10
     shared = {a.date for a in compact.appointments if a.intervention == "beai"}
     assert shared <= {a.date for a in compact.appointments if a.intervention == "job-club"}
 
@@ -272,7 +273,8 @@ def test_over_the_courts_maximum_is_refused_with_what_and_the_choices() -> None:
     )
     assert "fewer hours of a modular service (msrp-home: 6 appointments now" in err.hint
     assert "drop an intervention (beai (6 RAR days), job-club (10 RAR days)" in err.hint
-    assert "--strategy compact" in err.hint
+    assert "the compact strategy (interventions side by side" in err.hint
+    assert err.needs == ("strategy",)  # the CLI words it as --strategy compact
     assert "court's maximum of 15 RAR days is too low" in err.hint
 
 

@@ -1,5 +1,5 @@
 """The scheduler against the shipped catalogue (data/interventions.toml, the KSS CRC rate card
-../shared/seeds/003_2c3b0962518856ac.txt). Skipped while the catalogue is being transcribed."""
+docs/sources/003_2c3b0962518856ac.txt). Skipped while the catalogue is being transcribed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from rarplan.catalogue import models as cat
+from rarplan.catalogue import load as cat
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from rarplan.schedule.make import Options, make_schedule
 from tests import factories
@@ -110,7 +110,8 @@ def test_a_60_day_high_intensity_plan_across_christmas() -> None:
     assert not closed & {a.date for a in out.schedule.appointments}
     with pytest.raises(RefusedByRules, match="msrp-home sessions 5-6: no date before") as info:
         make_schedule(plan, REAL, Options(strategy="steady"))
-    assert "--strategy compact" in info.value.hint
+    assert "the compact strategy" in info.value.hint
+    assert info.value.needs == ("strategy", "days", "unavailable")
     fewer = factories.plan(
         ids, rar_max_days=60, start=date(2026, 12, 14), appointments={"msrp-home": 3}
     )

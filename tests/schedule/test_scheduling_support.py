@@ -1,6 +1,6 @@
 """A small catalogue in the real format, and checks shared by the scheduling tests.
 
-Durations as the rate card gives them (../shared/seeds/003_2c3b0962518856ac.txt, "Duration").
+Durations as the rate card gives them (docs/sources/003_2c3b0962518856ac.txt, "Duration").
 No tests here: imported by test_scheduling*.py, test_schedule_cli.py and test_ics.py.
 """
 
@@ -10,9 +10,10 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from rarplan.catalogue import models as catalogue
+from rarplan.catalogue import load as catalogue
+from rarplan.model.dates import minutes_of
 from rarplan.model.plan import Plan, Schedule
-from rarplan.schedule.calendar import bank_holidays, minutes_of
+from rarplan.schedule.calendar import bank_holidays
 
 
 def entry(entry_id: str, duration: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def assess(
     """
     import sys
 
-    from rarplan.catalogue import models as cat
+    from rarplan.catalogue import load as cat
     from rarplan.model.errors import UsageError
 
     catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))

@@ -71,14 +71,30 @@ def parse_day(value: str | None, flag: str) -> Any:
     """A YYYY-MM-DD option as a date (today when not given)."""
     from datetime import date
 
+    from rarplan.model.dates import parse_iso_date
     from rarplan.model.errors import UsageError
 
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"{flag}: '{value}' is not a date; write YYYY-MM-DD") from None
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def reschedule_command(plan_path: str, missed: list[Any], today: Any) -> str:
+    """The `rarplan schedule` command that offers the missed sessions again, from tomorrow."""
+    import shlex
+    from datetime import timedelta
+
+    sessions = ", ".join(
+        f"{r.intervention} session {r.session} on {r.date.isoformat()}" for r in missed
+    )
+    start = today + timedelta(days=1)
+    return (
+        f"rarplan schedule {shlex.quote(plan_path)} --from {start.isoformat()} "
+        f"--reason {shlex.quote('missed: ' + sessions)}"
+    )
 
 
 def can_prompt(no_input: bool, json_output: bool) -> bool:
@@ -150,7 +166,11 @@ def _report(
     from rarplan.cli.output import emit_json, info
     from rarplan.deliver import attendance as att
 
-    data = att.summary(plan, settings, str(plan_path), today)
+    data = att.summary(plan, settings, str(plan_path))
+    missed = att.to_reschedule(plan)
+    data["reschedule_command"] = (
+        reschedule_command(str(plan_path), missed, today) if missed else None
+    )
     changes = {
         "added": len(applied.added) if applied else 0,
         "replaced": len(applied.replaced) if applied else 0,

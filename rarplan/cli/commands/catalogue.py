@@ -26,7 +26,7 @@ def list_(
 
     Example: rarplan catalogue list --need accommodation --setting community
     """
-    from rarplan.catalogue import models as cat
+    from rarplan.catalogue import load as cat
     from rarplan.catalogue.describe import entry_dict
     from rarplan.cli.output import console, emit_json
     from rarplan.model.errors import UsageError
@@ -81,7 +81,7 @@ def show(
 
     Example: rarplan catalogue show resolve
     """
-    from rarplan.catalogue import models as cat
+    from rarplan.catalogue import load as cat
     from rarplan.catalogue.describe import entry_dict
     from rarplan.cli.output import console, emit_json
 
@@ -160,7 +160,7 @@ def check(
 
     Example: rarplan catalogue check my-provider.toml
     """
-    from rarplan.catalogue import models as cat
+    from rarplan.catalogue import load as cat
     from rarplan.cli.output import emit_json, info
 
     path = file or cat.resolve_path(str(catalogue_file) if catalogue_file else None)

@@ -117,9 +117,9 @@ def _ask(
 
     from rarplan.cli.output import info
     from rarplan.deliver import completion as comp
-    from rarplan.deliver.attendance import days_used
     from rarplan.files.planfile import load_plan
     from rarplan.model.plan import OutcomeReview
+    from rarplan.model.rardays import days_used
 
     plan, _ = load_plan(plan_path)
     if plan.completion is not None and not force:
@@ -141,7 +141,7 @@ def _ask(
             OutcomeReview(intervention=intervention, outcome=text, result=result, comment=comment)
         )
     ordered = plan.case.sentence.rar_max_days
-    completed = len(days_used(plan.attendance))
+    completed = days_used(plan.attendance)
     if ordered is not None and completed < ordered:
         info(f"{plan.crn}: completing early ({completed} of {ordered} RAR days)")
         answers = {}

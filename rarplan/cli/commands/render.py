@@ -56,7 +56,7 @@ def render(
 
     Example: rarplan render X100001.plan.toml --for person --format html --out X100001.person.html
     """
-    from rarplan.catalogue import models as cat
+    from rarplan.catalogue import load as cat
     from rarplan.cli.output import emit_json, info
     from rarplan.documents import render as documents
     from rarplan.files import planfile, storage

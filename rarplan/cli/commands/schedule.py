@@ -145,7 +145,7 @@ def schedule(
     import os
     from datetime import datetime
 
-    from rarplan.catalogue import models as cat
+    from rarplan.catalogue import load as cat
     from rarplan.model.errors import UsageError
     from rarplan.schedule.apply import Request
     from rarplan.schedule.make import Options
@@ -250,16 +250,15 @@ def _one(
 
 
 def _date(text: str | None, flag: str) -> date | None:
-    from datetime import date
-
+    from rarplan.model.dates import parse_iso_date
     from rarplan.model.errors import UsageError
 
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{flag}: {text!r} is not a date (YYYY-MM-DD)") from None
+        return parse_iso_date(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
 
 
 def _range(text: str) -> tuple[date, date]:

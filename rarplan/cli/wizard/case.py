@@ -8,12 +8,11 @@ stops mattering after an edit is dropped rather than left behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rarplan.catalogue.models import Catalogue
-from rarplan.catalogue.rules import Condition
 from rarplan.cli.wizard.ask import ask_raw_text, parse, select, text, tick, yes_no
 from rarplan.cli.wizard.draft import Draft, existing, load, saved_at
 from rarplan.cli.wizard.labels import (
@@ -194,7 +193,7 @@ def sentence(s: Session) -> None:
             "sentence.establishment",
             "Prison",
             convert=_establishment(s.catalogue),
-            completions=_fact_values(s.catalogue, "sentence.establishment"),
+            completions=s.catalogue.values_compared("sentence.establishment"),
             instruction="(blank if not known)",
         )
         text(d, "sentence.weeks_to_release", "Weeks to release")
@@ -211,7 +210,7 @@ def sentence(s: Session) -> None:
 
 
 def _establishment(catalogue: Catalogue) -> Callable[[str], Any]:
-    known = {name.lower(): name for name in _fact_values(catalogue, "sentence.establishment")}
+    known = {name.lower(): name for name in catalogue.values_compared("sentence.establishment")}
 
     def convert(raw: str) -> Any:
         # The catalogue's rules name prisons exactly ("HMP Maidstone"): match them forgivingly.
@@ -219,25 +218,6 @@ def _establishment(catalogue: Catalogue) -> Callable[[str], Any]:
         return known.get(value.lower(), value) if isinstance(value, str) else value
 
     return convert
-
-
-def _conditions(cond: Condition) -> Iterator[Condition]:
-    yield cond
-    for sub in cond.all or cond.any or []:
-        yield from _conditions(sub)
-
-
-def _fact_values(catalogue: Catalogue, fact: str) -> list[str]:
-    """Values the catalogue's rules compare a fact with (prison names, for completion)."""
-    values: list[str] = []
-    for entry in catalogue:
-        for criterion in (*entry.eligibility, *entry.not_suitable):
-            for cond in _conditions(criterion):
-                if cond.fact == fact:
-                    for v in [cond.eq, *(cond.in_ or [])]:
-                        if isinstance(v, str) and v not in values:
-                            values.append(v)
-    return values
 
 
 def offence(s: Session) -> None:

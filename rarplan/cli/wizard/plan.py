@@ -11,6 +11,8 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
+from rarplan.assess import choices
+from rarplan.assess.choices import pending_checks
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard.ask import ask_raw_text, choose, text, tick
 from rarplan.cli.wizard.case import Session
@@ -25,43 +27,20 @@ AGREEMENT = (
 )
 
 
+SOURCE = "answers"  # where the case comes from, in the assessment's messages
+
+
 def assess_case(case: Case, catalogue: Catalogue) -> Plan:
     from rarplan.assess.assessment import assess
 
-    return assess(case, catalogue, source="answers")
+    return assess(case, catalogue, source=SOURCE)
 
 
-def without_choices(case: Case) -> Case:
-    """The case with no plan choices: what the assessment proposes by itself."""
-    from rarplan.model.case import PlanChoices
-
-    return case.model_copy(update={"plan": PlanChoices()})
-
-
-def pending_checks(
-    case: Case, catalogue: Catalogue, include_answered: bool = False
-) -> list[tuple[str, str, list[str]]]:
-    """(check key, question, entry ids) for the judgement questions of the interventions that
-    address an identified need and stand at `check` because of them."""
-    from rarplan.assess.eligibility import judge_all
-    from rarplan.catalogue.rules import check_keys
-
-    needs = set(case.needs.identified())
-    judged = {j.id: j for j in judge_all(catalogue, case)}
-    found: dict[str, tuple[str, list[str]]] = {}
-    for entry in catalogue:
-        if not needs & set(entry.needs):
-            continue
-        if judged[entry.id].status == "excluded" and not include_answered:
-            continue
-        for criterion in (*entry.eligibility, *entry.not_suitable):
-            for key, question in check_keys(criterion):
-                if key in case.checks and not include_answered:
-                    continue
-                if judged[entry.id].status != "check" and key not in case.checks:
-                    continue
-                found.setdefault(key, (question, []))[1].append(entry.id)
-    return [(key, question, ids) for key, (question, ids) in found.items()]
+def candidates(
+    case: Case, catalogue: Catalogue, chosen: list[str]
+) -> tuple[Plan, list[InterventionResult]]:
+    """The proposal, and the interventions to offer (see rarplan.assess.choices)."""
+    return choices.candidates(case, catalogue, chosen, source=SOURCE)
 
 
 def ask_check(question: str, ids: list[str], current: bool | None) -> bool | None:
@@ -87,24 +66,6 @@ def checks(s: Session, include_answered: bool = False) -> None:
     for key, question, ids in pending:
         path = f"checks.{key}"
         d.put(path, ask_check(question, ids, d.get(path)))
-
-
-def candidates(
-    case: Case, catalogue: Catalogue, chosen: list[str]
-) -> tuple[Plan, list[InterventionResult]]:
-    """The assessment's own proposal, and the interventions to choose from in the order shown:
-    those meeting an identified need in the person's setting (plus any already chosen),
-    eligible first, then those to check, then the excluded."""
-    proposal = assess_case(without_choices(case), catalogue)
-    setting = case.sentence.setting
-    results = [
-        r
-        for r in proposal.assessment.interventions
-        if (r.addresses_identified_need and catalogue.entries[r.id].setting in ("either", setting))
-        or r.id in chosen
-    ]
-    order = {"eligible": 0, "check": 1, "excluded": 2}
-    return proposal, sorted(results, key=lambda r: order[r.status])
 
 
 def selection(s: Session) -> None:
@@ -279,14 +240,7 @@ def unmet(s: Session, edit: bool = False) -> None:
     from rarplan.model.needs import NEED_LABELS
 
     d = s.draft
-    case = s.case()
-    bare = case.model_copy(update={"plan": case.plan.model_copy(update={"unmet_needs": {}})})
-    uncovered = [u.need for u in assess_case(bare, s.catalogue).unmet_needs]
-    proposed = {
-        u.need: u.reason
-        for u in assess_case(without_choices(case), s.catalogue).unmet_needs
-        if "record why" not in u.reason
-    }
+    uncovered, proposed = choices.unmet_needs_to_record(s.case(), s.catalogue, source=SOURCE)
     for need in list(d.get("plan.unmet_needs", {})):
         if need not in uncovered:
             d.drop(f"plan.unmet_needs.{need}")

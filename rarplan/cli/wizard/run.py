@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from rarplan.assess.choices import pending_checks, without_choices
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard import case as wc
 from rarplan.cli.wizard import plan as wp
@@ -43,7 +44,7 @@ def answer_checks(case: Case, catalogue: Catalogue) -> Case:
     """Ask the judgement questions a case file leaves open (officer may skip them all)."""
     from rarplan.cli.wizard.ask import confirm
 
-    pending = wp.pending_checks(case, catalogue)
+    pending = pending_checks(case, catalogue)
     if not pending or not confirm(f"Answer {len(pending)} judgement question(s) now?"):
         return case
     answers = dict(case.checks)
@@ -124,7 +125,7 @@ def _walk(s: wc.Session, force: bool) -> None:
     for name in names[start:]:
         if name == "checks":
             s.heading("Assessment")
-            _show(s, wp.without_choices(s.case()))
+            _show(s, without_choices(s.case()))
         _run(s, name)
     d.next = "summary"
     d.skip.clear()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard.ask import ask_raw_text, parse, select, text, tick
 from rarplan.cli.wizard.case import Session
 from rarplan.cli.wizard.labels import FACTS, LEVELS, NOT_RECORDED, SEXUAL_FACTORS, VULNERABILITIES
@@ -172,7 +171,7 @@ def circumstances(s: Session) -> None:
         and "circumstances.completed_interventions" not in d.skip
     ):
         done = d.get("circumstances.completed_interventions", [])
-        listed = [(i, f"{s.catalogue.entries[i].name} ({i})") for i in _prerequisites(s.catalogue)]
+        listed = [(i, f"{s.catalogue.entries[i].name} ({i})") for i in s.catalogue.prerequisites()]
         chosen = tick("Already completed", listed, done)
         keep = [i for i in done if i not in dict(listed)]
         d.put("circumstances.completed_interventions", keep + chosen)
@@ -203,11 +202,3 @@ def circumstances(s: Session) -> None:
             )
     else:
         d.drop("circumstances.sexual_offending_factors")
-
-
-def _prerequisites(catalogue: Catalogue) -> list[str]:
-    """Interventions others require first: the ones whose completion changes eligibility."""
-    out: list[str] = []
-    for entry in catalogue:
-        out.extend(p for p in entry.prerequisites if p not in out)
-    return out

@@ -1,0 +1,1 @@
+"""Tests of the shared model: the RAR-day rule and the date helpers."""
