@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: rarplan's main job on a shipped example, end to end, in ./demo-out/.
-#   assess → schedule (with a calendar) → attendance from a file → complete → status → documents
+#   assess → schedule (with a calendar) → attendance from a file → amend → show → complete →
+#   status → documents
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=demo-out
@@ -23,11 +24,34 @@ rarplan assess "$here/cases/X100001.toml"
 step "Pre-sentence proposal for another case" "rarplan assess $here/cases/X100002.toml --no-plan"
 rarplan assess "$here/cases/X100002.toml" --no-plan
 
+step "On licence: no RAR days, the needs planned as licence activity" "rarplan assess $here/cases/X100009.toml --no-plan"
+rarplan assess "$here/cases/X100009.toml" --no-plan
+
 step "Schedule it, with a calendar file" "rarplan schedule X100001.plan.toml --ics X100001.ics"
 rarplan schedule X100001.plan.toml --ics X100001.ics
 
 step "Record attendance from a file" "rarplan attend X100001.plan.toml --attendance $here/attendance.csv"
 rarplan attend X100001.plan.toml --attendance "$here/attendance.csv" --today 2027-03-02
+
+step "Record the warning letter given for the failure to attend" "rarplan attend X100001.plan.toml --action warning --on 2027-02-09"
+rarplan attend X100001.plan.toml --action warning --on 2027-02-09 --today 2027-03-02
+
+step "Re-plan: the missed sessions offered again, the calendar updated in place" "rarplan schedule X100001.plan.toml --from 2027-03-03 --reason ... --ics X100001.ics"
+rarplan schedule X100001.plan.toml --from 2027-03-03 --reason "missed sessions offered again" \
+  --by "RO 4471" --ics X100001.ics
+
+step "The same attendance file again changes nothing" "rarplan attend X100001.plan.toml --attendance $here/attendance.csv"
+rarplan attend X100001.plan.toml --attendance "$here/attendance.csv" --today 2027-03-02
+
+step "Amend the plan, with a reason" "rarplan amend X100001.plan.toml --hours msrp-future=5 --from 2027-03-03 --reason ..."
+rarplan amend X100001.plan.toml --hours msrp-future=5 --from 2027-03-03 --by "RO 4471" \
+  --reason "Started a work trial; one session fewer is enough"
+
+step "The case at a glance" "rarplan show X100001.plan.toml"
+rarplan show X100001.plan.toml --today 2027-03-02
+
+step "The week's appointments across the caseload" "rarplan agenda . --week --day 2027-03-08"
+rarplan agenda . --week --day 2027-03-08
 
 step "Close the RAR" "rarplan complete X100001.plan.toml --outcomes $here/outcomes.toml ..."
 rarplan complete X100001.plan.toml --outcomes "$here/outcomes.toml" --today 2027-03-02 --no-input \
@@ -42,9 +66,12 @@ rarplan verify X100001.completion.toml X100001.plan.toml
 step "The caseload" "rarplan status ."
 rarplan status . --today 2027-03-02
 
-step "Documents" "rarplan render X100001.plan.toml --for person|court|referral --format html"
+step "Documents" "rarplan render X100001.plan.toml --for person|referral; X100002 (pre-sentence) --for court"
 rarplan render X100001.plan.toml --for person --format html --out X100001.person.html
-rarplan render X100001.plan.toml --for court --format md --out X100001.court.md
+rarplan assess "$here/cases/X100002.toml" --quiet  # the court proposal is pre-sentence only
+rarplan render X100002.plan.toml --for court --format md --out X100002.court.md
+rarplan assess "$here/cases/X100009.toml" --quiet
+rarplan render X100009.plan.toml --for person --format md --out X100009.person.md
 rarplan render X100001.plan.toml --for referral --format md --out X100001.referral.md
 printf '\nDemo files in %s/:\n' "$out"
 ls -l

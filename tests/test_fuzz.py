@@ -180,3 +180,54 @@ def test_a_plan_file_with_one_wrong_value_is_reported_with_its_key(tmp_path):
     assert result.exit_code == 3, result.output
     message = json.loads(result.stderr)["error"]["message"]
     assert "bad.plan.toml" in message and "case.sentence.rar_max_days" in message
+
+
+# --- Issue 19: hostile shapes, not just wrong values --------------------------------------------
+
+# Text a plan or case file may be attacked with: keys too deep (tomllib kept every prefix: 40 KB
+# took 1.6 GB), numbers of more digits than Python converts, booleans where numbers go, dates
+# that overflow an order's end, nesting past the parser's depth.
+hostile_toml = st.one_of(
+    st.integers(16, 3000).map(lambda n: "a" + ".a" * n + " = 1\n"),
+    st.integers(16, 300).map(lambda n: "[" + ".".join(["t"] * n) + "]\n"),
+    st.integers(4301, 20_000).map(lambda n: "age = " + "9" * n + "\n"),
+    st.sampled_from(["ogrs = true", "age = false", "rar_max_days = true", "session = true"]),
+    st.sampled_from(["start_date = 9999-12-31", "date_of_birth = 0001-01-01"]),
+    st.integers(1000, 5000).map(lambda n: "x = " + "[" * n + "]" * n + "\n"),
+)
+SECTIONS = ["", "[scores]\n", "[sentence]\n", "[[schedule.appointments]]\n"]
+
+
+@pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+@FUZZ
+@given(line=hostile_toml, section=st.sampled_from(SECTIONS))
+def test_hostile_toml(name, argv, line, section, tmp_path):
+    """Each is an input error (or a plan skipped by `status`), quickly, never exit 1."""
+    target = tmp_path / ("input.jsonl" if "batch" in name else "input.toml")
+    plan = _plan_file(tmp_path).read_text()
+    target.write_text(plan + "\n" + section + line)
+    check_run(argv(target, tmp_path), [target])
+
+
+# CSV batches as an attacker writes them: quotes left open, cells over the csv module's limit,
+# bytes that are not UTF-8, columns named twice, CR-only line ends.
+csv_cells = st.one_of(
+    st.sampled_from(['"open', 'a"b', '"', "\xff", "x" * 140_000, "31/13/1961", "true"]),
+    st.text(max_size=10),
+)
+
+
+@FUZZ
+@given(
+    cells=st.lists(st.lists(csv_cells, min_size=1, max_size=4), min_size=1, max_size=4),
+    header=st.sampled_from(["crn,age", "crn,age,crn", "crn,date_of_birth,name"]),
+    end=st.sampled_from(["\n", "\r", "\r\n"]),
+)
+def test_hostile_csv_batches(cells, header, end, tmp_path):
+    target = tmp_path / "cases.csv"
+    rows = [header] + [",".join(row) for row in cells]
+    data = end.join(rows).encode("utf-8", "surrogateescape").replace("ÿ".encode(), b"\xff")
+    target.write_bytes(data)
+    check_run(["assess", "--batch", str(target), "--no-plan", "--json"], [target])
+    code, out, err = invoke(["assess", "--batch", str(target), "--no-plan"])
+    assert "31/13/1961" not in out + err

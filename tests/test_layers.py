@@ -220,7 +220,7 @@ def test_the_literals_of_the_rules_appear_once():
             )
         ]
         assert found == [home], literal
-    counting = {"attended", "late"}
+    counting = {"attended_complied", "attended_failed_to_comply"}
     sets = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")

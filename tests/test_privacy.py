@@ -63,7 +63,7 @@ def test_name_and_date_of_birth_never_leak(tmp_path: Path):
         ("verify", "X100001.completion.toml", "X100001.plan.toml"),
         ("status", ".", "--today", "2027-03-02"),
         ("render", "X100001.plan.toml", "--for", "person", "--out", "person.html"),
-        ("render", "X100001.plan.toml", "--for", "court"),
+        ("render", "X100001.plan.toml", "--for", "person"),  # court: pre-sentence only
         ("render", "X100001.plan.toml", "--for", "referral"),
     ]
     for step in steps:

@@ -1,23 +1,28 @@
 """The assessment: band and guideline days from OGRS, what comes before a RAR, every catalogue
 entry judged, the selection, proposed days with a rationale, and the plan.
 
-Rules from the RAR guidance, ../shared/seeds/001_246201b7ec5ee73b.txt:
-section 2 (accredited programmes and treatment requirements come first), section 3 (needs,
-the OGRS table, below 25%, sexual offending, the pre-sentence proposal), sections 5 and 6
-(desired outcomes agreed ahead; a need with no suitable activity is recorded with reasons).
+Rules from the RAR guidance, docs/sources/001_246201b7ec5ee73b.txt:
+sections 1 and 2 (a RAR is part of a community order or suspended sentence order only;
+accredited programmes and treatment requirements come first, and after sentence the order
+decides which it holds), section 3 (needs, the OGRS table, below 25%, sexual offending, the
+number of days reflecting the needs and the risk, the pre-sentence proposal), sections 4 to 6
+(the court's maximum; desired outcomes agreed ahead; a need with no suitable activity is
+recorded with reasons). Adult probation only: the youth justice system works with under-18s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 from rarplan.assess.bands import Band, band_for
 from rarplan.assess.eligibility import Judgement, judge_all
 from rarplan.assess.selection import build_selection, fit_to_days, propose, validate_choice
-from rarplan.assess.wording import proposal_paragraph, rationale_paragraph
+from rarplan.assess.wording import no_rar_paragraph, proposal_paragraph, rationale_paragraph
 from rarplan.catalogue.compiled import SHARED_RESULTS, CompiledCatalogue
 from rarplan.catalogue.models import Catalogue, Intervention
-from rarplan.model.case import Case
+from rarplan.model.case import ORDER_NAMES, RAR_ORDERS, Case
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from rarplan.model.needs import NEED_LABELS
 from rarplan.model.plan import (
@@ -36,10 +41,21 @@ TREATMENT_FOR = {
     "misuses_illegal_drugs": ("drug_rehabilitation", "drug_misuse"),
     "treatable_mental_health_condition": ("mental_health_treatment", "emotional_management"),
 }
+TREATMENT_NEED = dict(TREATMENT_FOR.values())
 TREATMENT_LABELS = {
     "alcohol_treatment": "an alcohol treatment requirement (ATR)",
     "drug_rehabilitation": "a drug rehabilitation requirement (DRR)",
     "mental_health_treatment": "a mental health treatment requirement (MHTR)",
+}
+TREATMENT_NAMES = {
+    "alcohol_treatment": "alcohol treatment requirement (ATR)",
+    "drug_rehabilitation": "drug rehabilitation requirement (DRR)",
+    "mental_health_treatment": "mental health treatment requirement (MHTR)",
+}
+TREATMENT_FACTS = {
+    "alcohol_dependent": "alcohol dependence",
+    "misuses_illegal_drugs": "misuse of illegal drugs",
+    "treatable_mental_health_condition": "a treatable mental health condition",
 }
 SEXUAL_FACTORS = {
     "unusual_sexual_interests": "unusual sexual interests",
@@ -49,31 +65,175 @@ SEXUAL_FACTORS = {
 }
 # A "large mismatch" between the needs counted and the band's average (section 3).
 NEEDS_MISMATCH = 2.0
+ADULT_AGE = 18
+# What the activities are when the sentence has no RAR: licence work, or before release.
+ACTIVITY_WORDS = {
+    "licence": "licence activity",
+    "post_sentence_supervision": "post-sentence supervision activity",
+    "custody": "pre-release (resettlement) activity",
+}
+
+
+class Predictor(NamedTuple):
+    """The 2-year % the band table is applied to, which predictor gave it, and the warnings."""
+
+    score: float
+    estimated: bool
+    name: str  # "ogrs3" | "arp" (the plan's `predictor`)
+    warnings: list[str]
+
+
+def predictor_of(case: Case, source: str, today: date | None = None) -> Predictor:
+    """The 2-year score the band table is applied to (docs/predictors.md, "In a case file").
+
+    A score given wins over an estimate, and ARP, the predictor in use since 2026, over OGRS3;
+    given both and falling in different bands, a warning names both.
+    """
+    ogrs: tuple[float, bool] | None = None
+    arp: tuple[float, bool] | None = None
+    if case.scores.ogrs is not None:
+        ogrs = (case.scores.ogrs, False)
+    elif case.ogrs3 is not None:
+        from rarplan.assess.ogrs import estimate
+
+        ogrs = (float(estimate(case.ogrs3, case.ogrs3.sex or case.sex).two_year), True)
+    if case.scores.arp is not None:
+        arp = (case.scores.arp, False)
+    elif case.arp is not None:
+        arp = (_arp_estimate(case, source, today), True)
+    if arp is None and ogrs is None:
+        raise InvalidInput(
+            f"{source}: scores.ogrs: required (the OGRS3 2-year %, 0-100), or scores.arp "
+            "(the All Reoffending Predictor's)",
+            hint="or give [arp] or [ogrs3] inputs for an estimate, as `rarplan arp` and "
+            "`rarplan ogrs` take them",
+        )
+    if arp is not None and (ogrs is None or ogrs[1] or not arp[1]):
+        name, (score, estimated) = "arp", arp
+    else:
+        assert ogrs is not None
+        name, (score, estimated) = "ogrs3", ogrs
+    warnings: list[str] = []
+    if estimated:
+        table, service = (
+            ("[arp]", "the assessment system") if name == "arp" else ("[ogrs3]", "OASys")
+        )
+        label = "ARP" if name == "arp" else "OGRS"
+        warnings.append(
+            f"{label} {score:g}% is estimated from {table} inputs; the official score comes "
+            f"from {service}."
+        )
+    if name == "arp":
+        from rarplan.assess.arp import RAR_BAND_NOTE
+
+        warnings.append(f"ARP {score:g}% is the All Reoffending Predictor: {RAR_BAND_NOTE}")
+    if arp is not None and ogrs is not None:
+        arp_band, ogrs_band = band_for(arp[0]), band_for(ogrs[0])
+        if arp_band.name != ogrs_band.name:
+            warnings.append(
+                f"ARP {arp[0]:g}% and OGRS3 {ogrs[0]:g}% fall in different bands of the "
+                f"guidance's table ({arp_band.label or arp_band.name} against "
+                f"{ogrs_band.label or ogrs_band.name}); the band follows "
+                f"{'ARP' if name == 'arp' else 'OGRS3'}: check which score is current."
+            )
+    return Predictor(score, estimated, name, warnings)
+
+
+def _arp_estimate(case: Case, source: str, today: date | None) -> float:
+    from rarplan.assess.arp import compute
+
+    inputs = case.arp
+    assert inputs is not None
+    sex = inputs.sex or case.sex
+    born = inputs.date_of_birth or case.date_of_birth
+    if sex is None or born is None:
+        missing = [k for k, v in (("sex", sex), ("date_of_birth", born)) if v is None]
+        raise InvalidInput(
+            f"{source}: arp: {' and '.join(missing)} required for the ARP estimate "
+            "(in [arp] or the case's own)"
+        )
+    try:
+        result = compute(
+            sex=sex,
+            date_of_birth=born,
+            conviction_date=inputs.conviction_date,
+            follow_up_date=inputs.follow_up_date,
+            assessment_date=inputs.assessment_date or today or date.today(),
+            age_at_first_sanction=inputs.age_at_first_sanction,
+            sanctions=inputs.sanctions,
+            offence_category=inputs.offence_category,
+        )
+    except InvalidInput as err:
+        raise InvalidInput(f"{source}: arp: {err.message}", hint=err.hint) from None
+    return float(result.score)
 
 
 def ogrs_of(case: Case, source: str) -> tuple[float, bool]:
-    """The OGRS3 2-year score, or an estimate from [ogrs3] inputs (marked as estimated)."""
-    if case.scores.ogrs is not None:
-        return case.scores.ogrs, False
-    if case.ogrs3 is not None:
-        from rarplan.assess.ogrs import estimate
-
-        return float(estimate(case.ogrs3, case.ogrs3.sex or case.sex).two_year), True
-    raise InvalidInput(
-        f"{source}: scores.ogrs: required (the OGRS3 2-year %, 0-100)",
-        hint="or give [ogrs3] inputs for an estimate, as `rarplan ogrs` takes them",
-    )
+    """The 2-year score the band table is applied to, and whether it is estimated."""
+    found = predictor_of(case, source)
+    return found.score, found.estimated
 
 
 def treatment_requirements(case: Case) -> tuple[list[str], dict[str, str]]:
-    """Suggested treatment requirements, and the needs they meet instead of a RAR."""
-    suggested: list[str] = []
+    """The treatment requirements that meet needs instead of a RAR, and those needs.
+
+    Before sentence, those the circumstances call for (proposed, subject to consent); after
+    sentence, only those the order contains (section 2: the court makes the requirement).
+    """
+    found: list[str] = []
     met: dict[str, str] = {}
+    ordered = case.sentence.other_requirements
     for fact, (requirement, need) in TREATMENT_FOR.items():
-        if getattr(case.circumstances, fact):
-            suggested.append(requirement)
-            met[need] = requirement
-    return suggested, met
+        if case.sentence.stage == "sentenced":
+            if requirement not in ordered:
+                continue
+        elif not getattr(case.circumstances, fact):
+            continue
+        found.append(requirement)
+        met[need] = requirement
+    return found, met
+
+
+def rar_needs(
+    needs: Sequence[str], treatments: Sequence[str], programme_needs: Collection[str]
+) -> list[str]:
+    """The identified needs left for the RAR (or, without one, for other activity): those no
+    treatment requirement or accredited programme meets (section 2). One rule for the
+    assessment, its paragraphs, the documents and `--json`."""
+    met = {TREATMENT_NEED[t] for t in treatments}
+    return [n for n in needs if n not in met and n not in programme_needs]
+
+
+def needs_left(assessment: Assessment, catalogue: Catalogue) -> list[str]:
+    """`rar_needs` of an assessment already made (its programmes' needs from the catalogue):
+    what the documents and `--json` list as the needs the RAR (or other activity) addresses."""
+    programme_needs = {
+        n
+        for entry_id in assessment.accredited_programmes
+        if (entry := catalogue.entries.get(entry_id)) is not None
+        for n in entry.needs
+    }
+    return rar_needs(assessment.needs, assessment.treatment_requirements, programme_needs)
+
+
+def activity_words(case: Case) -> str:
+    """What the planned activities are when the sentence has no RAR."""
+    if case.sentence.stage == "sentenced" and case.sentence.setting == "custody":
+        return ACTIVITY_WORDS["custody"]
+    return ACTIVITY_WORDS.get(case.sentence.order, "activity")
+
+
+def refuse_under_18(case: Case, today: date) -> None:
+    """rarplan is for adult probation: the youth justice system works with under-18s."""
+    age = case.age_on(today)
+    if age is None and case.ogrs3 is not None:
+        age = case.ogrs3.age_at_follow_up
+    if age is not None and age < ADULT_AGE:
+        raise RefusedByRules(
+            f"{case.crn}: aged {age} on {today.isoformat()}: rarplan is for adult probation "
+            "(18 and over); the youth justice service works with under-18s",
+            hint="check the age or date of birth in the case file",
+        )
 
 
 def assess(
@@ -86,55 +246,57 @@ def assess(
 ) -> Plan:
     """Assess a case and build its sentence plan (not yet scheduled)."""
     today = today or date.today()
-    ogrs, estimated = ogrs_of(case, source)
+    refuse_under_18(case, today)
+    predictor = predictor_of(case, source, today)
+    ogrs, estimated = predictor.score, predictor.estimated
     band = band_for(ogrs)
-    warnings: list[str] = []
-    if estimated:
-        warnings.append(
-            f"OGRS {ogrs:g}% is estimated from [ogrs3] inputs; the official score comes from OASys."
-        )
+    sentence = case.sentence
+    sentenced = sentence.stage == "sentenced"
+    has_rar = sentence.has_rar
+    warnings: list[str] = list(predictor.warnings)
+    if not has_rar:
+        warnings.append(_no_rar_note(case))
+        if sentence.rar_max_days is not None:
+            warnings.append(
+                f"sentence.rar_max_days ({sentence.rar_max_days}) is not used: this sentence "
+                "has no RAR days."
+            )
     compiled = catalogue.compiled
     judged = judge_all(catalogue, case, today, ogrs)
     judgements = dict(zip(compiled.ids, judged, strict=True))
     needs = case.needs.identified()
     need_set = frozenset(needs)
     treatments, met_by_treatment = treatment_requirements(case)
-    for requirement in treatments:
-        warnings.append(
-            f"Consider {TREATMENT_LABELS[requirement]} first (guidance section 2); it needs "
-            "the person's consent."
-        )
+    warnings.extend(_treatment_notes(case, treatments))
     # Non-dependent alcohol misuse stays a RAR need (section 3): only dependence moves the
     # alcohol need to an ATR, and likewise drugs to a DRR and a treatable condition to an MHTR.
-    programmes: list[Intervention] = []  # eligible, meeting a need
+    programmes: list[Intervention] = []  # eligible, meeting a need, in the person's setting
     possible: list[Intervention] = []  # to check, meeting a need
     for entry in compiled.accredited:
-        if need_set.isdisjoint(entry.needs):
+        if need_set.isdisjoint(entry.needs) or entry.setting not in ("either", sentence.setting):
             continue
         status = judgements[entry.id].status
         if status == "eligible":
             programmes.append(entry)
         elif status == "check":
             possible.append(entry)
+    warnings.extend(_programme_notes(case, programmes, possible))
+    # After sentence a programme meets needs only if the order (or licence) requires it.
+    if sentenced and "accredited_programme" not in sentence.other_requirements:
+        programmes = []
     accredited = [e.id for e in programmes]
     met_by_programme = {n for e in programmes for n in e.needs if n in need_set}
-    if programmes:
-        warnings.append(
-            f"Eligible accredited programme: {', '.join(e.name for e in programmes)}. It is the "
-            "preferred intervention for the needs it meets; a RAR alongside it only for needs "
-            "it does not address (guidance section 2)."
-        )
-    if possible:
-        warnings.append(
-            f"Accredited programme to consider once its criteria are checked: "
-            f"{', '.join(e.name for e in possible)} (guidance section 2)."
-        )
-    rar_needs = [n for n in needs if n not in met_by_treatment and n not in met_by_programme]
+    left = rar_needs(needs, treatments, met_by_programme)
     warnings.extend(_sexual_offending(case, accredited))
     warnings.extend(_needs_mismatch(band, len(needs)))
 
-    propose_rar, below_25 = _propose_rar(band, case, rar_needs)
-    warnings.extend(below_25)
+    if has_rar:
+        propose_rar, below_25 = _propose_rar(band, case, left)
+        warnings.extend(below_25)
+    else:
+        propose_rar = False
+    # Without a RAR the needs are still planned for, as licence or pre-release activity.
+    plan_activity = propose_rar or (not has_rar and bool(left))
 
     if case.plan.interventions:
         ids = validate_choice(
@@ -147,24 +309,27 @@ def assess(
                     f"{entry_id}: criteria to check before referral: "
                     + "; ".join(judgements[entry_id].reasons)
                 )
-    elif propose_rar:
-        budget = case.sentence.rar_max_days if case.sentence.stage == "sentenced" else None
-        ids, unmet = propose(catalogue, judgements, rar_needs, case.sentence.setting, budget)
+    elif plan_activity:
+        budget = sentence.rar_max_days if sentenced and has_rar else None
+        ids, unmet = propose(catalogue, judgements, left, sentence.setting, budget)
         for need, reason in case.plan.unmet_needs.items():
             unmet = [u for u in unmet if u.need != need] + [UnmetNeed(need=need, reason=reason)]
     else:
         ids, unmet = [], []
     covered = {n for i in ids for n in catalogue.entries[i].needs}
     recorded = {u.need for u in unmet}
-    for need in rar_needs:
-        if propose_rar and need not in covered and need not in recorded:
+    for need in left:
+        if plan_activity and need not in covered and need not in recorded:
             unmet.append(UnmetNeed(need=need, reason=not_addressed(need)))
 
     selected = build_selection(
         catalogue, ids, need_set, case.plan.overrides, case.plan.hours, case.plan.outcomes
     )
-    court = case.sentence.rar_max_days
-    if case.sentence.stage == "sentenced" and court is not None:
+    if not has_rar:
+        for s in selected:  # licence or pre-release activity: no RAR day is used
+            s.rar_days_estimate = 0
+    court = sentence.rar_max_days
+    if sentenced and has_rar and court is not None:
         trimmed = fit_to_days(catalogue, selected, court, case.plan.hours)
         if trimmed:
             warnings.append("Fewer hours of modular services: " + "; ".join(trimmed) + ".")
@@ -181,6 +346,7 @@ def assess(
         assessed_on=today,
         ogrs=ogrs,
         ogrs_estimated=estimated,
+        predictor="arp" if predictor.name == "arp" else None,  # None: OGRS3, as before
         band=band.name,
         band_label=band.label,
         guideline_days=band.guideline_days,
@@ -194,17 +360,19 @@ def assess(
         interventions=interventions,
     )
     names = [catalogue.entries[i].name for i in ids]
-    assessment.rationale = rationale_paragraph(
-        case, assessment, names, cost, [NEED_LABELS[n] for n in rar_needs]
-    )
-    if case.sentence.stage == "pre_sentence":
+    left_labels = [NEED_LABELS[n] for n in left]
+    assessment.rationale = rationale_paragraph(case, assessment, names, cost, left_labels)
+    if not has_rar:
+        assessment.rationale += " " + no_rar_paragraph(case, activity_words(case), names)
+    if sentence.stage == "pre_sentence":
         assessment.psr_proposal = proposal_paragraph(
             assessment,
-            [NEED_LABELS[n] for n in rar_needs],
+            left_labels,
             names,
             treatments,
             accredited,
             [e.name for e in programmes],
+            sexual_factors=[SEXUAL_FACTORS[f] for f in _sexual_factors(case)],
         )
     # Models given as values (the case, the results) are taken as they are, not checked again.
     return Plan(
@@ -226,6 +394,94 @@ def assess(
         completion=None,
         history=[],
     )
+
+
+def _no_rar_note(case: Case) -> str:
+    """Sections 1 and 2: only a community order or suspended sentence order has a RAR."""
+    s = case.sentence
+    if s.stage == "sentenced" and s.setting == "custody":
+        where = "a person serving a sentence in custody has no RAR"
+        if s.order not in RAR_ORDERS:
+            where += f", nor has {ORDER_NAMES[s.order]} after release"
+    else:
+        where = f"{ORDER_NAMES[s.order]} has no RAR"
+    return (
+        f"No RAR days: {where} (a RAR is part of a community order or suspended sentence order "
+        f"only, guidance sections 1 and 2). The needs are planned as {activity_words(case)}."
+    )
+
+
+def _treatment_notes(case: Case, treatments: list[str]) -> list[str]:
+    """Before sentence: consider a treatment requirement first (section 2). After sentence the
+    order decides: a need a requirement would meet but the order lacks is a note for the
+    officer (an amendment, or for a licence a licence condition or referral)."""
+    if case.sentence.stage == "pre_sentence":
+        return [
+            f"Consider {TREATMENT_LABELS[requirement]} first (guidance section 2); it needs "
+            "the person's consent."
+            for requirement in treatments
+        ]
+    out = []
+    for fact, (requirement, _need) in TREATMENT_FOR.items():
+        if requirement in treatments or not getattr(case.circumstances, fact):
+            continue
+        if case.sentence.has_rar:
+            then = (
+                "consider asking the court to amend the order to add one (it needs the "
+                "person's consent); until then the need is planned for within the RAR"
+            )
+        else:
+            then = (
+                "arrange treatment through the sentence plan or a licence condition; until "
+                f"then the need is planned for as {activity_words(case)}"
+            )
+        holder = "order" if case.sentence.has_rar else "sentence"
+        out.append(
+            f"The {holder} has no {TREATMENT_NAMES[requirement]} though the case records "
+            f"{TREATMENT_FACTS[fact]}: {then} (guidance section 2)."
+        )
+    return out
+
+
+def _programme_notes(
+    case: Case, programmes: list[Intervention], possible: list[Intervention]
+) -> list[str]:
+    out = []
+    names = ", ".join(e.name for e in programmes)
+    if programmes and case.sentence.stage == "pre_sentence":
+        out.append(
+            f"Eligible accredited programme: {names}. It is the preferred intervention for "
+            "the needs it meets; a RAR alongside it only for needs it does not address "
+            "(guidance section 2)."
+        )
+    elif programmes and "accredited_programme" in case.sentence.other_requirements:
+        out.append(
+            f"The order requires an accredited programme: {names} (eligible) meets the needs "
+            "it addresses; other needs are planned for separately (guidance section 2)."
+        )
+    elif programmes:
+        then = (
+            "consider asking the court to amend the order"
+            if case.sentence.has_rar
+            else "consider it in the sentence plan or as a licence condition"
+        )
+        out.append(
+            f"Eligible accredited programme: {names}, but the order has no accredited "
+            f"programme requirement, so its needs are planned for here; {then} "
+            "(guidance section 2)."
+        )
+    if possible:
+        not_ordered = (
+            case.sentence.stage == "sentenced"
+            and "accredited_programme" not in case.sentence.other_requirements
+        )
+        out.append(
+            f"Accredited programme to consider once its criteria are checked: "
+            f"{', '.join(e.name for e in possible)}"
+            + (" (the order has no accredited programme requirement)" if not_ordered else "")
+            + " (guidance section 2)."
+        )
+    return out
 
 
 def not_addressed(need: str) -> str:
@@ -256,9 +512,18 @@ def intervention_result(
     return found
 
 
+def _sexual_offence(case: Case) -> bool:
+    return case.offence.index_offence == "sexual" or bool(case.offence.sexually_motivated)
+
+
+def _sexual_factors(case: Case) -> list[str]:
+    """The sexual-offending factors recorded, for a sexual or sexually motivated offence."""
+    return list(case.circumstances.sexual_offending_factors) if _sexual_offence(case) else []
+
+
 def _sexual_offending(case: Case, accredited: list[str]) -> list[str]:
     """Section 3: OGRS is not a good predictor of sexual reoffending; four factors to assess."""
-    if case.offence.index_offence != "sexual" and not case.offence.sexually_motivated:
+    if not _sexual_offence(case):
         return []
     out = [
         "OGRS is not a good predictor of sexual reoffending (guidance section 3): assess "
@@ -302,6 +567,15 @@ def _needs_mismatch(band: Band, count: int) -> list[str]:
 
 
 def _propose_rar(band: Band, case: Case, rar_needs: list[str]) -> tuple[bool, list[str]]:
+    factors = _sexual_factors(case)
+    if band.name == "none" and factors:
+        # Section 3: OGRS is not a good predictor of sexual reoffending; the factors recorded
+        # "should be addressed by RAR interventions", whatever the score.
+        return True, [
+            f"OGRS below 25%, but OGRS is not a good predictor of sexual reoffending: a RAR is "
+            f"proposed to address the sexual-offending factors recorded "
+            f"({', '.join(SEXUAL_FACTORS[f] for f in factors)}), guidance section 3."
+        ]
     if band.name == "none":
         if not case.circumstances.dynamic_risk_factors.strip():
             return False, [
@@ -360,4 +634,12 @@ def _proposed_days(
                 f"ordered at most {court}: plan fewer sessions or pair them."
             )
         days = min(days, court)
+    floor = min(low, court) if case.sentence.stage == "sentenced" and court else low
+    if 0 < cost < floor and chosen is None:
+        warnings.append(
+            f"The chosen interventions use about {cost} RAR days, short of the guideline "
+            f"{low} to {high} days for OGRS {band.ogrs_range}: the number of days should "
+            "reflect the complexity of the needs and the risk (guidance section 3). Add "
+            "interventions for the needs, or record why fewer days are enough."
+        )
     return days, warnings

@@ -26,6 +26,15 @@ Plan files, and what a reported line promises:
   batch again continues where it stopped. An empty file under the name (left by a machine
   that lost power, or, where a file system has no hard links, by a killed batch: see
   `storage`) is replaced. Any other file is refused (exit 5).
+
+Stopping a batch (docs/scripting.md, "Stopping a batch"):
+- The workers are a `ProcessPoolExecutor`, which reports a worker that died
+  (`BrokenProcessPool`: one line, exit 1) where `multiprocessing.Pool` waited for ever.
+- Ctrl-C reaches the whole process group. The workers ignore it (no traceback from each);
+  the main process, whatever stops it (Ctrl-C, a closed output pipe, an error), ends them at
+  once (`terminate`: a chunk in progress leaves at most a hidden temporary file).
+- A worker whose main process was killed ends itself (`_end_with_parent`): it would otherwise
+  wait for work for ever.
 """
 
 from __future__ import annotations
@@ -38,9 +47,12 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -51,7 +63,7 @@ from rarplan.assess.result import result_json
 from rarplan.catalogue.models import Catalogue
 from rarplan.files.caseio import case_from_dict, iter_csv
 from rarplan.files.planfile import default_plan_name, load_plan, plan_bytes
-from rarplan.files.storage import atomic_write, reading, sync_written
+from rarplan.files.storage import atomic_write, private_folder, reading, sync_written
 from rarplan.model.case import Case
 from rarplan.model.errors import (
     ExitCode,
@@ -65,6 +77,7 @@ from rarplan.model.plan import Plan
 
 CHUNK = 400
 BLOCK_BYTES = 512 * 1024  # a worker's share of a JSON-lines file: about 350 cases
+MAX_CASE_LINE_BYTES = 4 * 1024 * 1024  # one case on one line; a longer line stops the reading
 IN_FLIGHT = 6  # chunks queued at once: bounds memory
 POOL_MIN_BYTES = 256 * 1024
 WORKERS_ENV = "RARPLAN_WORKERS"
@@ -267,11 +280,6 @@ def _as_dict(raw: Any, where: str) -> dict[str, Any]:
     return raw
 
 
-def _init(catalogue: Catalogue, settings: Settings) -> None:
-    global _worker
-    _worker = (catalogue, settings)
-
-
 def _clock() -> tuple[date, datetime]:
     """Today and now (to the second): the assessment date and the plans' `created` time. The
     workers read it once a chunk of cases (a fraction of a second's work), not for each."""
@@ -326,7 +334,13 @@ def _blocks(source: str) -> Iterator[tuple[int, bytes | str]]:
         more = read().removeprefix(codecs.BOM_UTF8)  # as the utf-8-sig text reader does
         while more or rest:
             data = rest + more if rest else more
-            end = data.rfind(b"\n") + 1 if more else len(data)  # at the end: the last line
+            # at \n, or at \r not last (it may be the first half of \r\n): a file with CR line
+            # ends is split too, never read whole (issue 19); at the end: the last line
+            cr = data.rfind(b"\r", 0, len(data) - 1)
+            end = max(data.rfind(b"\n"), cr) + 1 if more else len(data)
+            if end == 0 and len(data) > MAX_CASE_LINE_BYTES:
+                yield first, f"{name}: line {first}: longer than {MAX_CASE_LINE_BYTES:,} bytes"
+                return
             if end == 0:
                 rest = data  # a line longer than a block: read on
             else:
@@ -402,7 +416,7 @@ def run_batch(
     if plans is not None:
         if plans.exists() and not plans.is_dir():
             raise InvalidInput(f"{plans}: not a folder")
-        plans.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(plans)  # it and any parent it makes 0700, whatever the umask
     name = "<stdin>" if source == "-" else source
     unit = "row" if name.lower().endswith(".csv") else "line"
     settings = Settings(
@@ -454,15 +468,57 @@ def _chunks(source: str, size: int) -> Iterator[list[tuple[int, Any]]]:
 def _run_pool(
     jobs: Iterator[Job], catalogue: Catalogue, settings: Settings, workers: int, tally: Tally
 ) -> None:
+    """Run the jobs on `workers` processes, reporting each chunk in order.
+
+    Stopping (see "Stopping a batch" in the module's notes): the workers ignore Ctrl-C, and
+    whatever stops this process here (Ctrl-C, a closed output pipe, an error) ends them at once;
+    a worker that dies stops the batch with one clear error."""
     context = multiprocessing.get_context()  # the platform's own: fork, or spawn (Windows, macOS)
-    pending: collections.deque[Any] = collections.deque()
-    with context.Pool(workers, initializer=_init, initargs=(catalogue, settings)) as pool:
-        for job, args in jobs:
-            pending.append(pool.apply_async(job, args))
-            if len(pending) >= IN_FLIGHT:
-                _emit(pending.popleft().get(), tally)
-        while pending:
-            _emit(pending.popleft().get(), tally)
+    before = {child.pid for child in multiprocessing.active_children()}
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init, initargs=(catalogue, settings)
+    )
+    pending: collections.deque[Future[Done]] = collections.deque()
+    try:
+        try:
+            for job, args in jobs:
+                pending.append(pool.submit(job, *args))
+                if len(pending) >= IN_FLIGHT:
+                    _emit(pending.popleft().result(), tally)
+            while pending:
+                _emit(pending.popleft().result(), tally)
+        except BrokenProcessPool:  # seen by `submit` or by a result, whichever comes first
+            raise RarplanError(
+                "a worker process of the batch stopped before finishing its cases (killed, or "
+                "out of memory); the batch is stopped",
+                hint="each line reported has its plan written; run the same batch again to "
+                "continue where it stopped",
+            ) from None
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            if child.pid not in before:  # this pool's workers, none of the caller's
+                child.terminate()
+        raise
+    pool.shutdown()
+
+
+def _init(catalogue: Catalogue, settings: Settings) -> None:
+    """Start a worker: it holds the catalogue and settings, leaves Ctrl-C to the main process
+    (which ends it), and ends itself if the main process dies."""
+    global _worker
+    _worker = (catalogue, settings)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, daemon=True).start()
+
+
+def _end_with_parent() -> None:
+    """Wait for the main process to end, then end this worker quietly: killed, the main
+    process cannot stop its workers, which would wait for work for ever."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(ExitCode.INTERRUPTED)  # no clean-up to run: the batch is over
 
 
 def _to_stderr(line: str) -> None:

@@ -10,6 +10,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
+from rarplan.assess.assessment import needs_left
 from rarplan.catalogue.compiled import SHARED_RESULTS
 from rarplan.catalogue.models import Catalogue
 from rarplan.model.plan import InterventionResult, Plan, Status, UnmetNeed
@@ -32,8 +33,10 @@ class JudgedIntervention(_Output):
 class AssessResult(_Output):
     crn: str
     stage: str
+    has_rar: bool  # a community order or suspended sentence order, not in custody
     ogrs: float | None
     ogrs_estimated: bool
+    predictor: str  # "ogrs3" | "arp": which predictor `ogrs` (the 2-year %) came from
     band: str
     band_label: str
     guideline_days: dict[str, int] | None
@@ -42,6 +45,7 @@ class AssessResult(_Output):
     proposed_days: int | None
     rar_max_days: int | None
     needs: list[str]
+    rar_needs: list[str]  # the needs no treatment requirement or accredited programme meets
     treatment_requirements: list[str]
     accredited_programmes: list[str]
     interventions: list[JudgedIntervention]
@@ -61,16 +65,19 @@ def assess_result(plan: Plan, plan_file: str | None, catalogue: Catalogue) -> As
     return AssessResult(
         crn=plan.crn,
         stage=plan.case.sentence.stage,
+        has_rar=plan.case.sentence.has_rar,
         ogrs=a.ogrs,
         ogrs_estimated=a.ogrs_estimated,
+        predictor=a.predictor or "ogrs3",
         band=a.band,
         band_label=a.band_label,
         guideline_days=a.guideline_days,
         average_needs=a.average_needs,
         propose_rar=a.propose_rar,
         proposed_days=a.proposed_days,
-        rar_max_days=plan.case.sentence.rar_max_days,
+        rar_max_days=plan.case.sentence.rar_max_days if plan.case.sentence.has_rar else None,
         needs=a.needs,
+        rar_needs=needs_left(a, catalogue),
         treatment_requirements=a.treatment_requirements,
         accredited_programmes=a.accredited_programmes,
         interventions=[_judged(r, catalogue) for r in a.interventions],

@@ -143,7 +143,23 @@ def propose(
             )
             continue
         to_check = [c.entry.id for c in possible if judgements[c.entry.id].status == "check"]
-        reason = f"No eligible intervention in the catalogue for {NEED_LABELS[need].lower()}"
+        # Eligible entries rarplan does not propose itself (accredited programmes, the other
+        # setting's services, services whose volume is agreed case by case): "no eligible
+        # intervention" would not be true while there are some.
+        others = [
+            e.id
+            for e in catalogue
+            if need in e.needs and e.id != TOOLKIT and judgements[e.id].status == "eligible"
+        ]
+        label = NEED_LABELS[need].lower()
+        if others:
+            reason = (
+                f"No eligible intervention rarplan can propose for {label} in the {setting}; "
+                f"eligible but for the officer to choose in [plan] interventions: "
+                f"{', '.join(others[:3])}"
+            )
+        else:
+            reason = f"No eligible intervention in the catalogue for {label}"
         if to_check:
             reason += f"; to check with the person: {', '.join(to_check)}"
         reason += (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rarplan.assess.bands import band_for
-from rarplan.model.case import Case
+from rarplan.model.case import ORDER_NAMES, Case
 from rarplan.model.plan import Assessment
 
 TREATMENT_NAMES = {
@@ -36,17 +36,26 @@ def rationale_paragraph(
     case: Case, a: Assessment, interventions: Sequence[str], cost: int, rar_needs: Sequence[str]
 ) -> str:
     ogrs = f"{a.ogrs:g}%" + (" (estimated)" if a.ogrs_estimated else "")
-    parts = [f'An OGRS score of {ogrs} falls in the row "{_row(a)}" of the guidance table']
-    if a.guideline_days:
+    if a.predictor == "arp":  # the guidance's table was written for OGRS: say so
+        parts = [
+            f"An All Reoffending Predictor (ARP) score of {ogrs}, read on the guidance's OGRS "
+            f'table as OGRS\'s successor, falls in the row "{_row(a)}"'
+        ]
+    else:
+        parts = [f'An OGRS score of {ogrs} falls in the row "{_row(a)}" of the guidance table']
+    if a.guideline_days and case.sentence.has_rar:
         parts[0] += (
             f": {a.band_label}, a guideline of {a.guideline_days['min']} to "
             f"{a.guideline_days['max']} days"
         )
     parts[0] += f", where people have {a.average_needs} needs on average."
+    focus = "the RAR would address" if case.sentence.has_rar else "the plan addresses"
     parts.append(
         f"{len(a.needs)} need(s) were identified"
-        + (f"; the RAR would address {join([n.lower() for n in rar_needs])}." if rar_needs else ".")
+        + (f"; {focus} {join([n.lower() for n in rar_needs])}." if rar_needs else ".")
     )
+    if not case.sentence.has_rar:
+        return " ".join(parts)
     if not a.propose_rar:
         parts.append("No RAR is proposed.")
         return " ".join(parts)
@@ -67,6 +76,21 @@ def rationale_paragraph(
     return " ".join(parts)
 
 
+def no_rar_paragraph(case: Case, activity: str, interventions: Sequence[str]) -> str:
+    """For a sentence with no RAR (licence, post-sentence supervision, custody): what is
+    planned instead (RAR guidance 001 sections 1 and 2: a RAR belongs to a community order or
+    a suspended sentence order)."""
+    s = case.sentence
+    if s.stage == "sentenced" and s.setting == "custody":
+        what = "The person is in custody, where there is no RAR"
+    else:
+        what = f"The sentence is {ORDER_NAMES[s.order]}, which has no RAR"
+    text = f"{what}: no RAR days are proposed, and the needs are planned as {activity}"
+    if interventions:
+        return f"{text}, with {join(list(interventions))}."
+    return f"{text}."
+
+
 def _row(a: Assessment) -> str:
     return band_for(a.ogrs or 0).ogrs_range
 
@@ -78,6 +102,8 @@ def proposal_paragraph(
     treatments: Sequence[str],
     accredited: Sequence[str],
     accredited_names: Sequence[str],
+    *,
+    sexual_factors: Sequence[str] = (),
 ) -> str:
     """The paragraph for the pre-sentence report."""
     first = []
@@ -109,9 +135,20 @@ def proposal_paragraph(
     )
     if interventions:
         text += f" Activities likely to be used include {join(interventions)}."
-    band = a.band_label if a.guideline_days else "the exceptional-case route"
-    text += (
-        f" The number of days reflects an OGRS score of {a.ogrs:g}% ({band}) and the "
-        f"{len(a.needs)} need(s) identified."
-    )
+    if a.guideline_days:
+        text += (
+            f" The number of days reflects an OGRS score of {a.ogrs:g}% ({a.band_label}) and "
+            f"the {len(a.needs)} need(s) identified."
+        )
+    elif sexual_factors:
+        text += (
+            f" The OGRS score of {a.ogrs:g}% is below 25%, but OGRS is not a good predictor of "
+            f"sexual reoffending; the RAR would address the factors identified: "
+            f"{join(list(sexual_factors))}."
+        )
+    else:
+        text += (
+            f" The number of days reflects an OGRS score of {a.ogrs:g}% (the exceptional-case "
+            f"route) and the {len(a.needs)} need(s) identified."
+        )
     return " ".join([text, *first])

@@ -58,7 +58,7 @@ class CompiledEntry:
 def compile_entry(entry: Intervention) -> CompiledEntry:
     return CompiledEntry(
         entry,
-        tuple((c, compile_condition(c)) for c in entry.eligibility),
+        tuple((c, compile_condition(c)) for c in entry.eligibility_rules()),
         tuple((c, compile_condition(c)) for c in entry.not_suitable),
     )
 

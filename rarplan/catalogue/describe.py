@@ -51,12 +51,11 @@ def criterion_dict(c: Criterion) -> dict[str, Any]:
 
 def referral_steps(catalogue: Catalogue, entry: Intervention) -> list[str]:
     process = catalogue.data.referral
-    if process is None:
+    if process is None or entry.nsi is None:
         return []
+    nsi = entry.nsi
     return [
-        s.replace("{category}", entry.nsi.category).replace(
-            "{sub_category}", entry.nsi.sub_category
-        )
+        s.replace("{category}", nsi.category).replace("{sub_category}", nsi.sub_category)
         for s in process.steps
     ]
 
@@ -72,6 +71,7 @@ def entry_dict(catalogue: Catalogue, entry: Intervention, full: bool) -> dict[st
         "delivery": entry.delivery,
         "counts_towards_rar": entry.counts_towards_rar,
         "duration": duration_summary(entry),
+        "regions": list(entry.regions),
     }
     if not full:
         return out
@@ -84,10 +84,12 @@ def entry_dict(catalogue: Catalogue, entry: Intervention, full: bool) -> dict[st
         not_suitable=[criterion_dict(c) for c in entry.not_suitable],
         prerequisites=list(entry.prerequisites),
         may_precede=list(entry.may_precede),
-        nsi=entry.nsi.model_dump(exclude_none=True),
+        nsi=entry.nsi.model_dump(exclude_none=True) if entry.nsi else None,
+        referral=entry.referral,
+        regions=list(entry.regions),
         referral_steps=referral_steps(catalogue, entry),
         transfer_steps=list(catalogue.data.referral.transfer_steps)
-        if catalogue.data.referral
+        if catalogue.data.referral and entry.nsi
         else [],
         source=entry.source.model_dump(),
         note=entry.note,

@@ -3,11 +3,16 @@
 A rule names a fact by its case-file path (`sex`, `scores.ovp`, `circumstances.works_shifts`).
 This registry is built from the case model, so a catalogue can only name facts that exist and
 only compare them with values they can take.
+
+A fact may have a `normalise` function, applied to the case's value and to the words a rule
+compares it with, so that spellings meaning the same thing match: a prison is the same prison
+with or without "HMP" and in any case ("East Sutton Park", "HMP East Sutton Park").
 """
 
 from __future__ import annotations
 
 import operator
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -17,7 +22,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from rarplan.model.case import Case
+from rarplan.model.case import PROBATION_REGIONS, Case
 
 SECTIONS = ("sentence", "offence", "scores", "needs", "circumstances")
 TOP_LEVEL = ("sex", "age", "region")
@@ -29,6 +34,25 @@ class Fact:
     kind: str  # "bool" | "number" | "choice" | "list" | "text"
     choices: tuple[str, ...] = ()
     label: str = ""
+    # Applied to the case's value and to the rule's words before they are compared.
+    normalise: Callable[[Any], Any] | None = None
+
+
+# Words that name a prison's kind, not the prison: "HMP", "HMP/YOI", "HM Prison", "Prison".
+_PRISON_WORDS = frozenset({"hmp", "hmpyoi", "hmyoi", "yoi", "hm", "prison", "and"})
+
+
+def establishment_key(name: Any) -> Any:
+    """A prison's name as rules compare it: without "HMP" and the like, in lower case, single
+    spaced ("HMP  East Sutton Park" and "east sutton park" are both "east sutton park")."""
+    if not isinstance(name, str):
+        return name
+    words = re.sub(r"[/&,]", " ", name.casefold().replace(".", "")).split()
+    while words and words[0] in _PRISON_WORDS:
+        words.pop(0)
+    while words and words[-1] in _PRISON_WORDS:
+        words.pop()
+    return " ".join(words) or name.casefold().strip()
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -73,7 +97,14 @@ def _build() -> dict[str, Fact]:
             if section == "sentence" and field == "start_date":
                 continue
             facts[f"{section}.{field}"] = _fact(f"{section}.{field}", info.annotation)
+    facts["sentence.establishment"] = Fact(
+        "sentence.establishment", "text", label="establishment", normalise=establishment_key
+    )
     facts["needs.count"] = Fact("needs.count", "number", label="number of needs")
+    facts["sentence.months_left"] = Fact("sentence.months_left", "number", label="months left")
+    facts["probation_region"] = Fact(
+        "probation_region", "choice", PROBATION_REGIONS, label="probation region"
+    )
     return facts
 
 
@@ -96,10 +127,13 @@ def case_facts(case: Case, today: date | None = None, ogrs: float | None = None)
     return values
 
 
-# Facts that are not a field of the case, worked out from it.
+# Facts that are not a field of the case as written, worked out from it.
 DERIVED: dict[str, Callable[[Case, date | None], Any]] = {
     "age": lambda case, today: case.age_on(case.sentence.start_date or today or date.today()),
     "needs.count": lambda case, today: len(case.needs.identified()),
+    "probation_region": lambda case, today: case.probation_region,
+    "sentence.months_left": lambda case, today: case.sentence.months_left(today or date.today()),
+    "sentence.establishment": lambda case, today: establishment_key(case.sentence.establishment),
 }
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rarplan.catalogue.compiled import CompiledCatalogue
 from rarplan.catalogue.rules import Criterion, conditions
+from rarplan.model.case import REGION_NAMES, ProbationRegion
 from rarplan.model.dates import HHMM
 from rarplan.model.errors import InvalidInput
 from rarplan.model.needs import NeedArea
@@ -23,6 +24,10 @@ SessionKind = Literal[
     "group", "individual", "pre_group", "three_way", "assessment", "conference", "full_day"
 ]
 Positive = Annotated[int, Field(gt=0)]
+# Bounds `catalogue check` holds a catalogue to (docs/data.md, "Your data"): a card's sessions
+# are tens, never millions (a count of 100,000,000 once passed, and scheduling it took 7 GB).
+MAX_SESSIONS = 500
+Sessions = Annotated[int, Field(gt=0, le=MAX_SESSIONS)]
 
 
 class _Strict(BaseModel):
@@ -33,8 +38,8 @@ class SessionPart(_Strict):
     """A structured part of the duration: '22 group sessions of two and a half hours'."""
 
     kind: SessionKind
-    count: Positive
-    minutes: Positive | None = None  # None: the card gives no length
+    count: Sessions
+    minutes: Annotated[int, Field(gt=0, le=600)] | None = None  # None: the card gives no length
     up_to: bool = False  # "Up to 12 sessions dependent on need"
 
 
@@ -43,12 +48,14 @@ class Duration(_Strict):
 
     text: list[str] = Field(min_length=1)  # the card's own words
     sessions: list[SessionPart] = []
-    max_hours: Annotated[float, Field(gt=0)] | None = None
-    session_minutes: Positive | None = None  # MSRP: "each session is approximately 20 minutes"
+    max_hours: Annotated[float, Field(gt=0, le=1000)] | None = None
+    # MSRP: "each session is approximately 20 minutes"
+    session_minutes: Annotated[int, Field(gt=0, le=600)] | None = None
     three_way_assessment: bool = False
-    max_visits: Positive | None = None
-    months: list[Positive] = []  # mentoring blocks, wrap-around support
-    over_weeks: Positive | None = None  # "six sessions over six weeks", "over two weeks"
+    max_visits: Sessions | None = None
+    months: list[Annotated[int, Field(gt=0, le=36)]] = []  # mentoring blocks, wrap-around
+    # "six sessions over six weeks", "over two weeks"
+    over_weeks: Annotated[int, Field(gt=0, le=520)] | None = None
     negotiated: bool = False
 
     @model_validator(mode="after")
@@ -57,6 +64,8 @@ class Duration(_Strict):
             self.sessions or self.max_hours or self.months or self.negotiated or self.over_weeks
         ):
             raise ValueError("give sessions, max_hours, months, over_weeks or negotiated = true")
+        if sum(p.count for p in self.sessions) > MAX_SESSIONS:
+            raise ValueError(f"sessions: more than {MAX_SESSIONS} in all")
         return self
 
     @property
@@ -101,9 +110,28 @@ class Intervention(_Strict):
     prerequisites: list[str] = []  # ids to complete first (TTG level 1 before level 2)
     may_precede: list[str] = []  # ids this may be sequenced before (BEAI before DA work)
     timetable: Timetable | None = None
-    nsi: Nsi
+    # The nDelius NSI the rate card refers by; none for the national Structured Interventions,
+    # which are referred through HMPPS's own service (`referral` below).
+    nsi: Nsi | None = None
+    # The probation regions that offer it; empty: wherever the catalogue's provider works. A
+    # case in another region is excluded, one whose region is unknown is a question (check).
+    regions: list[ProbationRegion] = []
+    referral: str | None = None  # how to refer, where not by NSI
     source: Source
     note: str | None = None
+
+    def eligibility_rules(self) -> list[Criterion]:
+        """The eligibility criteria the assessment applies: the regions first, then the rest."""
+        if not self.regions:
+            return list(self.eligibility)
+        names = ", ".join(REGION_NAMES[r] for r in self.regions)
+        offered = Criterion(
+            fact="probation_region",
+            in_=list(self.regions),
+            text=f"Offered in: {names}",
+            note="The regions offering it (the catalogue's `regions`).",
+        )
+        return [offered, *self.eligibility]
 
 
 class ReferralProcess(_Strict):

@@ -42,6 +42,9 @@ class Condition(BaseModel):
     lacks: str | None = None  # a list fact does not include this value
     all: list[Condition] | None = None
     any: list[Condition] | None = None
+    # Fallbacks, in order: the first that the case's facts answer (true or false) decides ("if
+    # SARA is not available, ...; if OVP is not available, ..."); none answered: a question.
+    first: list[Condition] | None = Field(default=None, min_length=2)
     # A judgement question: its key in the case's [checks] table, and the question itself.
     check: str | None = None
     question: str | None = None
@@ -49,9 +52,9 @@ class Condition(BaseModel):
     @model_validator(mode="after")
     def _shape(self) -> Condition:
         ops = [op for op in COMPARISONS if getattr(self, op) is not None]
-        forms = sum(x is not None for x in (self.fact, self.all, self.any, self.check))
+        forms = sum(x is not None for x in (self.fact, self.all, self.any, self.first, self.check))
         if forms != 1:
-            raise ValueError("give exactly one of fact, all, any or check")
+            raise ValueError("give exactly one of fact, all, any, first or check")
         if self.fact is not None:
             fact = FACTS.get(self.fact)
             if fact is None:
@@ -101,6 +104,26 @@ class Criterion(Condition):
     # How the card's words were read into the rule, where that needed interpretation.
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _not_too_deep(self) -> Criterion:
+        if _depth(self) > MAX_RULE_DEPTH:
+            raise ValueError(f"a rule nested more than {MAX_RULE_DEPTH} levels deep")
+        return self
+
+
+# A card's criteria nest two or three levels; deeper is a mistake or an attack (issue 19).
+MAX_RULE_DEPTH = 8
+
+
+def _depth(cond: Condition) -> int:
+    """Levels of all/any in a condition (a plain test is 1); stops counting past the bound."""
+    parts = (cond.all or []) + (cond.any or [])
+    level = 1
+    while parts and level <= MAX_RULE_DEPTH:
+        level += 1
+        parts = [p for c in parts for p in (c.all or []) + (c.any or [])]
+    return level
+
 
 def compile_condition(cond: Condition) -> Compiled:
     """Turn a condition into a fast closure over (facts, checks)."""
@@ -132,6 +155,17 @@ def compile_condition(cond: Condition) -> Compiled:
             return None if unknown else False
 
         return any_
+    if cond.first is not None:
+        options = [compile_condition(c) for c in cond.first]
+
+        def first_(facts: Facts, checks: Checks) -> Tri:
+            for option in options:
+                result = option(facts, checks)
+                if result is not None:
+                    return result
+            return None
+
+        return first_
     if cond.check is not None:
         key = cond.check
         return lambda facts, checks: checks.get(key)
@@ -141,18 +175,21 @@ def compile_condition(cond: Condition) -> Compiled:
 
 def _compile_fact(cond: Condition) -> Compiled:
     name = cond.fact
+    assert name is not None
+    # The rule's words spelt as the fact's values are (facts.py: a prison with or without "HMP").
+    norm = FACTS[name].normalise or (lambda word: word)
     tests: list[Callable[[Any], bool]] = []
     if cond.eq is not None:
-        eq = cond.eq
+        eq = norm(cond.eq)
         tests.append(lambda v: v == eq)
     if cond.ne is not None:
-        ne = cond.ne
+        ne = norm(cond.ne)
         tests.append(lambda v: v != ne)
     if cond.in_ is not None:
-        members = frozenset(cond.in_)
+        members = frozenset(map(norm, cond.in_))
         tests.append(lambda v: v in members)
     if cond.not_in is not None:
-        outside = frozenset(cond.not_in)
+        outside = frozenset(map(norm, cond.not_in))
         tests.append(lambda v: v not in outside)
     if cond.gt is not None:
         gt = cond.gt
@@ -174,7 +211,7 @@ def _compile_fact(cond: Condition) -> Compiled:
         tests.append(lambda v: absent not in v)
 
     def fact_(facts: Facts, checks: Checks) -> Tri:
-        value = facts.get(name)  # type: ignore[arg-type]
+        value = facts.get(name)
         if value is None:
             return None
         return all(t(value) for t in tests)
@@ -187,16 +224,20 @@ def unknown_facts(cond: Condition, facts: Facts) -> list[str]:
     if cond.fact is not None:
         return [cond.fact] if facts.get(cond.fact) is None else []
     out: list[str] = []
-    for sub in cond.all or cond.any or []:
+    for sub in _parts(cond):
         out.extend(f for f in unknown_facts(sub, facts) if f not in out)
     return out
+
+
+def _parts(cond: Condition) -> list[Condition]:
+    return cond.all or cond.any or cond.first or []
 
 
 def facts_read(cond: Condition) -> list[str]:
     """Every fact a condition reads."""
     if cond.fact is not None:
         return [cond.fact]
-    return [f for sub in cond.all or cond.any or [] for f in facts_read(sub)]
+    return [f for sub in _parts(cond) for f in facts_read(sub)]
 
 
 def questions(cond: Condition, checks: Checks) -> list[str]:
@@ -204,7 +245,7 @@ def questions(cond: Condition, checks: Checks) -> list[str]:
     if cond.check is not None:
         return [] if cond.check in checks else [cond.question or cond.check]
     out: list[str] = []
-    for sub in cond.all or cond.any or []:
+    for sub in _parts(cond):
         out.extend(q for q in questions(sub, checks) if q not in out)
     return out
 
@@ -214,7 +255,7 @@ def check_keys(cond: Condition) -> list[tuple[str, str]]:
     if cond.check is not None:
         return [(cond.check, cond.question or cond.check)]
     out: list[tuple[str, str]] = []
-    for sub in cond.all or cond.any or []:
+    for sub in _parts(cond):
         out.extend(k for k in check_keys(sub) if k not in out)
     return out
 
@@ -225,6 +266,11 @@ def describe(cond: Condition) -> str:
         return " and ".join(_paren(describe(c)) for c in cond.all)
     if cond.any is not None:
         return " or ".join(_paren(describe(c)) for c in cond.any)
+    if cond.first is not None:
+        head, *rest = cond.first
+        return f"{_paren(describe(head))}" + "".join(
+            f"; if not recorded: {_paren(describe(c))}" for c in rest
+        )
     if cond.check is not None:
         return f"officer's judgement: {cond.question}"
     parts = []
@@ -263,5 +309,5 @@ def _paren(text: str) -> str:
 def conditions(cond: Condition) -> Iterator[Condition]:
     """A condition and every condition inside it, outermost first."""
     yield cond
-    for sub in cond.all or cond.any or []:
+    for sub in _parts(cond):
         yield from conditions(sub)

@@ -20,7 +20,8 @@ def _load(target: str) -> Any:
 
 
 def build(only: str | None = None) -> typer.Typer:
-    """The app with every command, or with just `only` (faster start for one command)."""
+    """The app with every command, or with just `only`, a command or a group (faster start:
+    only its module is imported and only its options are built)."""
     app = typer.Typer(
         name="rarplan",
         help=SUMMARY,
@@ -40,6 +41,8 @@ def build(only: str | None = None) -> typer.Typer:
 
         return app
     for name, target, summary in GROUPS:
+        if only is not None and name != only:
+            continue
         group = _load(target)
         for command in group.registered_commands:
             command.callback = guard(command.callback)
@@ -48,7 +51,8 @@ def build(only: str | None = None) -> typer.Typer:
 
 
 def get_command(args: list[str] | None = None) -> Any:
-    """The click command for `args`: a one-command app when the first word is a command."""
+    """The click command for `args`: a one-command (or one-group) app when the first word
+    names a command (or a group)."""
     first = args[0] if args else None
-    known = {name for name, _, _ in COMMANDS}
+    known = {name for name, _, _ in (*COMMANDS, *GROUPS)}
     return typer.main.get_command(build(first if first in known else None))

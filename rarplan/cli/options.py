@@ -26,7 +26,8 @@ CatalogueOption = Annotated[
     typer.Option(
         "--catalogue",
         envvar="RARPLAN_CATALOGUE",
-        help="A provider's own catalogue file (default: the KSS CRC rate card).",
+        help="A provider's own catalogue file, or a shipped one: rate-card (the KSS CRC rate "
+        "card, the default) or structured (the national Structured Interventions).",
         show_envvar=True,
     ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import json
 import os
@@ -92,9 +94,12 @@ def emit_json_line(data: dict[str, Any]) -> None:
 FLAGS: dict[str, str] = {
     "confirmed_by": "--confirmed-by NAME",
     "days": "--days",
+    "discard_progress": "--discard-progress",
     "force": "--force",
+    "note": "--note TEXT",
     "outcome": "--outcome TEXT",
     "outcomes": "--outcomes FILE",
+    "override": "--override ID=REASON",
     "plan": "PLAN",
     "progress": "--progress TEXT",
     "rationale": "--rationale TEXT",
@@ -170,16 +175,22 @@ def report_internal(exc: BaseException, json_mode: bool) -> int:
     import traceback
     from datetime import datetime
 
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rarplan"
+    from rarplan.files.cache import base_folder
+    from rarplan.files.storage import private_folder
+    from rarplan.model.errors import RarplanError
+
+    folder = base_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
+        private_folder(folder)  # 0700 whatever the umask; a symbolic link is refused
+    except (OSError, RarplanError):
         folder = Path(tempfile.gettempdir())
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"crash-{stamp}-{os.getpid()}.log"
     text = "".join(traceback.format_exception(exc))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # a new file only (O_EXCL), never through a planted link (O_NOFOLLOW where there is one)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
         where = str(path)
@@ -198,6 +209,41 @@ def report_internal(exc: BaseException, json_mode: bool) -> int:
     return ExitCode.INTERNAL
 
 
+# The file system's refusals, told as such (exit 3), not as a bug: what went wrong, the file,
+# and what to do. Other OSErrors are unexpected and reported as internal errors.
+_FILE_SYSTEM_ERRORS: dict[int, str] = {
+    getattr(errno, name): hint
+    for name, hint in (
+        ("ENOSPC", "free some disk space, then run the command again"),
+        ("EDQUOT", "free some space within your quota, then run the command again"),
+        ("EFBIG", "the file is too large for this file system"),
+        ("EACCES", "check the permissions of the file and its folder"),
+        ("EPERM", "check the permissions of the file and its folder"),
+        ("EROFS", "write to a folder on a writable disk"),
+    )
+    if hasattr(errno, name)  # EDQUOT is not on every system
+}
+BROKEN_PIPE = 141  # as a shell reports a program ended by SIGPIPE (128 + 13)
+
+
+def report_os_error(exc: OSError, json_mode: bool) -> int:
+    """Disk full, permission denied, read-only: one line, exit 3, naming the file."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or str(exc)
+    hint = _FILE_SYSTEM_ERRORS.get(exc.errno or 0, "")
+    return report(InvalidInput(f"{where}{what}", hint), json_mode)
+
+
+def report_broken_pipe() -> int:
+    """The reader of stdout went away (`rarplan ... | head`): stop quietly, as other tools
+    do, with what a shell shows for a program ended by SIGPIPE. Later writes (the final
+    flush) go nowhere instead of failing again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return BROKEN_PIPE
+
+
 def guard(fn: F) -> F:
     """Run a command, turning rarplan errors, interrupts and bugs into exit codes."""
 
@@ -213,6 +259,12 @@ def guard(fn: F) -> F:
             raise typer.Exit(report(err, json_mode)) from None
         except (KeyboardInterrupt, EOFError):
             raise typer.Exit(report_interrupt(json_mode)) from None
+        except BrokenPipeError:
+            raise typer.Exit(report_broken_pipe()) from None
+        except OSError as exc:
+            if exc.errno not in _FILE_SYSTEM_ERRORS:
+                raise typer.Exit(report_internal(exc, json_mode)) from None
+            raise typer.Exit(report_os_error(exc, json_mode)) from None
         except Exception as exc:
             if type(exc).__module__.startswith(("typer", "click")):
                 raise

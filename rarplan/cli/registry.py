@@ -28,6 +28,26 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Record outcomes and close the RAR with a completion record.",
     ),
     (
+        "amend",
+        "rarplan.cli.commands.amend:amend",
+        "Amend a plan: interventions, hours, outcomes, officer, agreement, with a reason.",
+    ),
+    (
+        "end",
+        "rarplan.cli.commands.end:end",
+        "End a RAR other than by completion (revoked, transferred, ...) with an end record.",
+    ),
+    (
+        "show",
+        "rarplan.cli.commands.show:show",
+        "One plan on one screen: order, days, next appointments, failures, outcomes.",
+    ),
+    (
+        "history",
+        "rarplan.cli.commands.history:history",
+        "Every change to a plan: who, when, why and what changed.",
+    ),
+    (
         "verify",
         "rarplan.cli.commands.verify:verify",
         "Check a completion record still matches its plan.",
@@ -36,6 +56,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "status",
         "rarplan.cli.commands.status:status",
         "The caseload: one row per plan in a folder, most urgent first.",
+    ),
+    (
+        "agenda",
+        "rarplan.cli.commands.agenda:agenda",
+        "The appointments across the caseload on a day or in a week.",
     ),
     (
         "render",

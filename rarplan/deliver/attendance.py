@@ -4,15 +4,21 @@ The rules, from the RAR guidance (docs/sources/001_246201b7ec5ee73b.txt):
 - The days completed are counted by the RAR-day rule (`rarplan.model.rardays`, sections 4
   and 5): distinct dates with an attended (or late) counting appointment; an absence or a
   cancelled session uses no day.
-- Every appointment is enforceable (section 7): each unacceptable absence is listed, and
-  flagged for a warning or for breach consideration by the thresholds in
-  `EnforcementSettings` (national practice, not the guidance; a setting, not a constant).
+- Outcomes are the case management system's contact outcomes (`rarplan.model.contacts`).
+- Every appointment is enforceable (section 7): each unacceptable failure (failed to attend,
+  attended but failed to comply, sent home for behaviour) is counted within the window, and
+  the action due is shown: a warning, then breach consideration, by the thresholds in
+  `EnforcementSettings` (national practice, not the guidance; a setting, not a constant). The
+  officer records the action taken on the failure's record (`record_action`); a failure is
+  "due" until then.
 - A missed session has to be offered again: it is listed until a later appointment for the
-  same intervention and session is in the schedule.
+  same intervention and session is in the schedule (re-planning offers it: schedule.make).
 
-Records are keyed by (date, intervention, session), so applying the same file twice changes
-nothing, and a different outcome for the same appointment replaces the old one, noted in the
-plan's history.
+Records are keyed by (date, intervention, session): the appointment as it was when it
+happened. A re-plan keeps every recorded appointment, and a row that matches a record already
+in the plan needs no appointment, so applying the same file twice (before or after a re-plan)
+changes nothing; a different outcome for the same appointment replaces the old one, noted in
+the plan's history.
 """
 
 from __future__ import annotations
@@ -38,12 +44,19 @@ from rarplan.deliver.attendance_file import (  # noqa: F401 (re-exported for cal
     read_attendance,
 )
 from rarplan.files.validation import format_errors
+from rarplan.model.contacts import (
+    ACTION_LABELS,
+    LABELS,
+    UNACCEPTABLE,
+    AttendanceOutcome,
+    EnforcementAction,
+)
 from rarplan.model.dates import add_months
-from rarplan.model.errors import InvalidInput, NeedsInput
+from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules
 from rarplan.model.plan import Appointment, AttendanceRecord, HistoryEntry, Plan
-from rarplan.model.rardays import counts_towards_rar, dates_used
+from rarplan.model.rardays import MISSED_OUTCOMES, counts_towards_rar, dates_used
 
-MISSED: frozenset[str] = frozenset({"acceptable_absence", "unacceptable_absence", "not_held"})
+MISSED = MISSED_OUTCOMES  # the session did not take place for the person: offer it again
 CONFIG_ENV = "RARPLAN_CONFIG"
 
 Flag = Literal["none", "warning", "breach_consideration"]
@@ -138,9 +151,9 @@ def apply_attendance(
 ) -> Applied:
     """Record the rows in `plan` (in place); check every row first, change nothing on error.
 
-    A row must name an appointment in the schedule, dated no later than `today`. The same
-    outcome and note again is a no-op; a different one replaces the record and is written to
-    the plan's history.
+    A row must name an appointment in the schedule, or one already recorded (its appointment
+    may have been re-planned since), dated no later than `today`. The same outcome and note
+    again is a no-op; a different one replaces the record and is written to the plan's history.
     """
     if plan.schedule is None:
         raise InvalidInput(
@@ -148,12 +161,13 @@ def apply_attendance(
             hint="run `rarplan schedule PLAN` first",
         )
     appointments = {appointment_key(a): a for a in plan.schedule.appointments}
+    existing = {record_key(r): i for i, r in enumerate(plan.attendance)}
     problems: list[str] = []
     wanted: dict[Key, Entry] = {}
     for entry in entries:
         row = entry.row
         where = f"{source}: {entry.where}"
-        if row.key not in appointments:
+        if row.key not in appointments and row.key not in existing:
             problems.append(
                 f"{where}: no appointment in the schedule on {row.date.isoformat()} for "
                 f"{row.intervention} session {row.session}"
@@ -180,9 +194,11 @@ def apply_attendance(
         raise _error(problems, hint="a row names an appointment by date, intervention, session")
 
     applied = Applied()
-    existing = {record_key(r): i for i, r in enumerate(plan.attendance)}
     for key, entry in wanted.items():
         row = entry.row
+        index = existing.get(key)
+        old = plan.attendance[index] if index is not None else None
+        appointment = appointments.get(key)
         new = AttendanceRecord(
             date=row.date,
             intervention=row.intervention,
@@ -190,18 +206,26 @@ def apply_attendance(
             outcome=row.outcome,
             note=row.note,
             recorded_at=now,
-            counts_towards_rar=appointments[key].counts_towards_rar,
+            counts_towards_rar=appointment.counts_towards_rar
+            if appointment is not None
+            else old is None or old.counts_towards_rar,
         )
-        index = existing.get(key)
-        if index is None:
+        if old is None:
             plan.attendance.append(new)
             applied.added.append(new)
             continue
-        old = plan.attendance[index]
         if (old.outcome, old.note) == (new.outcome, new.note):
             applied.unchanged += 1
             continue
-        plan.attendance[index] = new
+        if old.action is not None:  # the action taken stays on the record
+            new = new.model_copy(
+                update={
+                    "action": old.action,
+                    "action_on": old.action_on,
+                    "action_note": old.action_note,
+                }
+            )
+        plan.attendance[index] = new  # type: ignore[index]
         applied.replaced.append((old, new))
     if applied.changed:
         plan.attendance.sort(key=record_key)
@@ -216,7 +240,11 @@ def _history_reason(applied: Applied) -> str:
     if applied.added:
         parts.append(f"recorded {len(applied.added)}")
     for old, new in applied.replaced:
-        change = f"{old.outcome} to {new.outcome}" if old.outcome != new.outcome else "the note"
+        change = (
+            f"{LABELS[old.outcome]} to {LABELS[new.outcome]}"
+            if old.outcome != new.outcome
+            else "the note"
+        )
         parts.append(f"changed {describe(record_key(old))} from {change}")
     return "; ".join(parts)
 
@@ -269,40 +297,59 @@ def outcome_counts(records: Iterable[AttendanceRecord]) -> dict[str, int]:
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """'2 attended, 1 late, 0 acceptable absences, 1 unacceptable absence, 0 not held'."""
-    parts = []
-    for outcome in OUTCOMES:
-        n = counts.get(outcome, 0)
-        words = outcome.replace("_", " ")
-        parts.append(f"{n} {words}s" if words.endswith("absence") and n != 1 else f"{n} {words}")
-    return ", ".join(parts)
+    """'7 attended and complied, 1 failed to attend, 1 not held' (the outcomes recorded)."""
+    parts = [f"{n} {LABELS[o]}" for o in OUTCOMES if (n := counts.get(o, 0))]
+    return ", ".join(parts) or "none recorded"
+
+
+ActionDue = Literal["warning", "breach_consideration"]
 
 
 @dataclass(frozen=True)
 class Absence:
-    """An unacceptable absence and how it is flagged."""
+    """An unacceptable failure, how many fell in the window ending at it, and its flag."""
 
     record: AttendanceRecord
-    in_window: int  # how many unacceptable absences in the window ending at this one
+    in_window: int  # how many unacceptable failures in the window ending at this one
     flag: Flag
 
+    @property
+    def action_due(self) -> ActionDue | None:
+        """The action the flag calls for, until the officer records one taken."""
+        if self.flag == "none" or self.record.action is not None:
+            return None
+        return self.flag
+
     def as_dict(self, settings: EnforcementSettings) -> dict[str, Any]:
+        r = self.record
         return {
-            "date": self.record.date.isoformat(),
-            "intervention": self.record.intervention,
-            "session": self.record.session,
-            "note": self.record.note,
+            "date": r.date.isoformat(),
+            "intervention": r.intervention,
+            "session": r.session,
+            "outcome": r.outcome,
+            "note": r.note,
             "in_window": self.in_window,
             "window_months": settings.window_months,
             "flag": self.flag,
+            "action": r.action,
+            "action_on": r.action_on.isoformat() if r.action_on else None,
+            "action_note": r.action_note,
+            "action_due": self.action_due,
         }
+
+
+def is_failure(outcome: AttendanceOutcome) -> bool:
+    """An unacceptable failure: failed to attend, failed to comply, sent home for behaviour."""
+    return outcome in UNACCEPTABLE
 
 
 def unacceptable_absences(
     records: Iterable[AttendanceRecord], settings: EnforcementSettings
 ) -> list[Absence]:
-    """Every unacceptable absence, oldest first, flagged by the enforcement thresholds."""
-    found = sorted((r for r in records if r.outcome == "unacceptable_absence"), key=record_key)
+    """Every unacceptable failure, oldest first, flagged by the enforcement thresholds: the
+    n-th within `window_months` (counting back from it, inclusive) is a warning when
+    n >= warning_after, breach consideration when n >= breach_after."""
+    found = sorted((r for r in records if is_failure(r.outcome)), key=record_key)
     out: list[Absence] = []
     for i, record in enumerate(found):
         since = add_months(record.date, -settings.window_months)
@@ -321,6 +368,96 @@ def worst_flag(absences: Iterable[Absence]) -> Flag:
     if "breach_consideration" in flags:
         return "breach_consideration"
     return "warning" if "warning" in flags else "none"
+
+
+def actions_due(absences: Iterable[Absence]) -> list[Absence]:
+    """The flagged failures with no action recorded yet, oldest first."""
+    return [a for a in absences if a.action_due is not None]
+
+
+def action_due(absences: Iterable[Absence]) -> Flag:
+    """The most serious action due and not recorded ("none" when nothing is due)."""
+    return worst_flag(a for a in absences if a.action_due is not None)
+
+
+def record_action(
+    plan: Plan,
+    action: EnforcementAction,
+    on: date,
+    settings: EnforcementSettings,
+    *,
+    note: str = "",
+    today: date,
+    now: datetime,
+    by: str = "",
+) -> list[AttendanceRecord]:
+    """Record an enforcement action taken on `on` (in place): it answers every flagged
+    failure on or before that date with no action yet. Returns the records it answered;
+    none when the same action on the same date is already recorded (nothing changes)."""
+    if on > today:
+        raise InvalidInput(
+            f"{plan.crn}: the action's date {on.isoformat()} is after today "
+            f"({today.isoformat()}); record an action once it is taken"
+        )
+    if action == "no_action" and not note.strip():
+        raise NeedsInput(
+            f"{plan.crn}: no further action needs the reason in a note",
+            needs=("note",),
+        )
+    absences = unacceptable_absences(plan.attendance, settings)
+    targets = [a.record for a in actions_due(absences) if a.record.date <= on]
+    if not targets:
+        if any(r.action == action and r.action_on == on for r in plan.attendance):
+            return []
+        raise RefusedByRules(
+            f"{plan.crn}: no unacceptable failure on or before {on.isoformat()} awaits an "
+            "enforcement action",
+            hint="record the failure's attendance first",
+        )
+    answered: list[AttendanceRecord] = []
+    for i, record in enumerate(plan.attendance):
+        if any(record is t for t in targets):
+            done = record.model_copy(
+                update={"action": action, "action_on": on, "action_note": note.strip() or None}
+            )
+            plan.attendance[i] = done
+            answered.append(done)
+    failures = ", ".join(describe(record_key(r)) for r in answered)
+    plan.history.append(
+        HistoryEntry(
+            at=now,
+            by=by,
+            action="enforcement",
+            reason=f"{ACTION_LABELS[action]} on {on.isoformat()} for {failures}"
+            + (f": {note.strip()}" if note.strip() else ""),
+        )
+    )
+    return answered
+
+
+def enforce(
+    path: str | Path,
+    action: EnforcementAction,
+    on: date,
+    settings: EnforcementSettings,
+    *,
+    note: str = "",
+    today: date,
+) -> tuple[Plan, list[AttendanceRecord]]:
+    """Record an enforcement action in the plan file under its lock (written if it changed)."""
+    from rarplan.files.planfile import load_plan, save_plan
+    from rarplan.files.storage import locked
+
+    path = plan_to_update(path)
+    with locked(path):
+        plan, _ = load_plan(path)
+        now = datetime.now().replace(microsecond=0)
+        answered = record_action(
+            plan, action, on, settings, note=note, today=today, now=now, by=current_user()
+        )
+        if answered:
+            save_plan(plan, path, overwrite=True)
+    return plan, answered
 
 
 def to_reschedule(plan: Plan) -> list[AttendanceRecord]:
@@ -376,5 +513,6 @@ def summary(plan: Plan, settings: EnforcementSettings, plan_path: str) -> dict[s
             }
             for r in missed
         ],
+        "action_due": action_due(absences),
         "warnings": warnings,
     }

@@ -10,21 +10,22 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from rarplan.files.validation import format_errors
 from rarplan.files.validation import problems_error as _error
+from rarplan.model.contacts import LATE_NOTE, OUTCOMES, outcome_word, parse_outcome, with_late
 from rarplan.model.dates import parse_date
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import AttendanceOutcome
 
-OUTCOMES: tuple[AttendanceOutcome, ...] = (
-    "attended",
-    "late",
-    "acceptable_absence",
-    "unacceptable_absence",
-    "not_held",
-)
 CSV_COLUMNS = ("date", "intervention", "session", "outcome", "note")
 Key = tuple[date, str, int]  # an appointment: date, intervention, session
 
@@ -48,14 +49,22 @@ class AttendanceRow(BaseModel):
     def _date(cls, value: object) -> object:
         return parse_date(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _late(cls, data: Any) -> Any:
+        """The old outcome `late` reads as attended and complied, "late" kept in the note."""
+        if isinstance(data, dict) and isinstance(data.get("outcome"), str):
+            if outcome_word(data["outcome"]) == LATE_NOTE:
+                return {**data, "note": with_late(str(data.get("note") or ""))}
+        return data
+
     @field_validator("outcome", mode="before")
     @classmethod
     def _outcome(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = value.strip().lower().replace(" ", "_").replace("-", "_")
-        if value not in OUTCOMES:
+        found = parse_outcome(value) if isinstance(value, str) else None
+        if found is None:
             raise ValueError(f"must be one of {', '.join(OUTCOMES)}")
-        return value
+        return found
 
     @property
     def key(self) -> Key:
@@ -116,7 +125,8 @@ def _parse_toml(text: str, name: str) -> list[Entry]:
 
 
 def _parse_csv(text: str, name: str) -> list[Entry]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error at the end, never the next rows read into a note
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:

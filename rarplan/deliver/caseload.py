@@ -25,6 +25,7 @@ from typing import Any
 from rarplan.deliver.attendance import (
     EnforcementSettings,
     Flag,
+    action_due,
     appointment_key,
     record_key,
     unacceptable_absences,
@@ -36,7 +37,7 @@ from rarplan.files.planview import (  # noqa: F401 (re-exported for callers)
     read_view,
 )
 from rarplan.model.dates import add_months
-from rarplan.model.errors import InvalidInput
+from rarplan.model.errors import InvalidInput, RarplanError
 from rarplan.model.plan import Appointment
 from rarplan.model.rardays import dates_planned, days_used
 
@@ -49,6 +50,7 @@ class Risk:
     at_risk: bool
     reason: str
     rhythm_days: float | None = None
+    short: str = ""  # the reason in a few words, for the caseload table
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,17 @@ class Row:
     unacceptable_absences: int
     enforcement: Flag
     risk: Risk
+    action_due: Flag = "none"  # the enforcement action due and not recorded yet
+    unrecorded: int = 0  # past appointments with no outcome recorded
 
     @property
     def closed(self) -> bool:
         return self.status in ("completed", "completed_early")
+
+    @property
+    def needs_attention(self) -> bool:
+        """Past appointments without an outcome, or an enforcement action due."""
+        return not self.closed and (self.unrecorded > 0 or self.action_due != "none")
 
     def days_to_order_end(self, today: date) -> int | None:
         return (self.order_end - today).days if self.order_end else None
@@ -99,6 +108,9 @@ class Row:
             "enforcement": self.enforcement,
             "at_risk": self.risk.at_risk,
             "at_risk_reason": self.risk.reason,
+            "action_due": self.action_due,
+            "unrecorded": self.unrecorded,
+            "needs_attention": self.needs_attention,
         }
 
 
@@ -158,7 +170,12 @@ def assess_risk(
     if end is None:
         return Risk(False, "order end not known", rhythm)
     if end < today:
-        return Risk(True, f"order ended {end.isoformat()} with {days_left} days left", rhythm)
+        return Risk(
+            True,
+            f"order ended {end.isoformat()} with {days_left} days left",
+            rhythm,
+            f"ended, {days_left} days left",
+        )
     needed = math.ceil(days_left * rhythm)
     finish = today + timedelta(days=needed)
     if finish > end:
@@ -167,6 +184,7 @@ def assess_risk(
             f"{days_left} days left at one every {rhythm:.1f} days runs to "
             f"{finish.isoformat()}, after the order ends {end.isoformat()}",
             rhythm,
+            f"{days_left} days need to {finish.isoformat()}",
         )
     return Risk(False, f"{days_left} days left fit by {finish.isoformat()}", rhythm)
 
@@ -182,6 +200,18 @@ def next_appointment(plan: PlanView, today: date) -> Appointment | None:
         if a.date >= today and appointment_key(a) not in recorded
     ]
     return min(upcoming, key=lambda a: (a.date, a.start), default=None)
+
+
+def unrecorded(plan: PlanView, today: date) -> int:
+    """Appointments before today with no outcome recorded."""
+    if plan.schedule is None:
+        return 0
+    recorded = {record_key(r) for r in plan.attendance}
+    return sum(
+        1
+        for a in plan.schedule.appointments
+        if a.date < today and appointment_key(a) not in recorded
+    )
 
 
 def row_for(plan: PlanView, file: str, today: date, settings: EnforcementSettings) -> Row:
@@ -214,6 +244,8 @@ def row_for(plan: PlanView, file: str, today: date, settings: EnforcementSetting
         unacceptable_absences=len(absences),
         enforcement=worst_flag(absences),
         risk=risk,
+        action_due=action_due(absences),
+        unrecorded=0 if closed else unrecorded(plan, today),
     )
 
 
@@ -238,7 +270,7 @@ def plan_files(folder: Path) -> list[Path]:
     )
 
 
-def _reason(err: InvalidInput, name: str) -> str:
+def _reason(err: RarplanError, name: str) -> str:
     """The message without the file's name (the caller names it), and the hint."""
     reason = err.message.replace(f"{name}: ", "")
     return f"{reason} ({err.hint})" if err.hint else reason
@@ -247,7 +279,8 @@ def _reason(err: InvalidInput, name: str) -> str:
 def scan(
     folder: str | Path, today: date, settings: EnforcementSettings, *, check: bool = False
 ) -> Caseload:
-    """Read every plan in `folder` once; report and skip the ones that cannot be read.
+    """Read every plan in `folder` once; report and skip the ones that cannot be read or
+    shown: one bad plan never stops the caseload.
 
     check=True reads and validates every plan in full (slower) instead of the parts shown.
     """
@@ -256,9 +289,12 @@ def scan(
         name = str(path)
         try:
             view = read_view(path, full=check)
-        except InvalidInput as exc:
+            row = row_for(view, name, today, settings)
+        except RarplanError as exc:
             caseload.skipped.append(Skipped(name, _reason(exc, name)))
-            continue
-        caseload.rows.append(row_for(view, name, today, settings))
+        except (ArithmeticError, ValueError):  # dates beyond the calendar's end (year 9999)
+            caseload.skipped.append(Skipped(name, "its dates run past the year 9999"))
+        else:
+            caseload.rows.append(row)
     caseload.rows.sort(key=lambda r: urgency(r, today))
     return caseload

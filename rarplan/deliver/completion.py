@@ -9,11 +9,22 @@ From the RAR guidance (../shared/seeds/001_246201b7ec5ee73b.txt):
   outcome achieved.
 
 The completion record (TOML) holds the plan's SHA-256 as saved after completion, so
-`verify_record` can tell when the plan was edited afterwards.
+`verify_record` can tell when the plan was edited afterwards. A matching hash is not enough:
+whoever edits the plan can recompute it. So `verify_record` also checks the plan against the
+rules above (`completion_problems`: days used within the order and equal to the attended
+counting dates, the status, the reasons, every outcome reviewed) and compares every field of
+the record with the record the plan gives today (`record_differences`), naming each field
+that differs.
+
+Writing: the record first, then the plan; if the plan cannot be written (a full disk), the
+record is taken back, so a record never stands for a plan that is not marked completed, and
+running the command again works. A record left by a run killed between the two writes (same
+CRN, its plan not completed) proves nothing and is replaced by the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -40,8 +51,15 @@ from rarplan.deliver.outcomes import (  # noqa: F401 (re-exported for callers)
     resolve_outcomes,
 )
 from rarplan.files.validation import format_errors
-from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules
-from rarplan.model.plan import Completion, HistoryEntry, OutcomeReview, Plan
+from rarplan.model.errors import InvalidInput, NeedsInput, RarplanError, RefusedByRules
+from rarplan.model.plan import (
+    Appointment,
+    ClosingStatus,
+    Completion,
+    HistoryEntry,
+    OutcomeReview,
+    Plan,
+)
 from rarplan.model.rardays import dates_used, days_used
 
 RECORD_SCHEMA_VERSION: Literal[1] = 1
@@ -89,10 +107,14 @@ def close(
     confirmed_by: str,
     today: date,
     force: bool = False,
+    reason: str = "",
     record_file: str | None = None,
     now: datetime | None = None,
 ) -> Completion:
-    """Apply the completion rules and, if they pass, record the completion in `plan`."""
+    """Apply the completion rules and, if they pass, record the completion in `plan`.
+
+    Before the order's start, or with appointments up to `today` that have no recorded
+    outcome, it is refused unless forced with a `reason` (kept in the history)."""
     from rarplan.deliver.attendance import current_user
 
     ordered = ordered_days(plan, source)
@@ -103,6 +125,7 @@ def close(
             hint="it is completed again only when asked to",
             needs=("force",),
         )
+    overridden = _not_yet_closable(plan, source, today, force, reason)
     completed = days_used(plan.attendance)
     if completed > ordered:
         raise RefusedByRules(
@@ -156,21 +179,63 @@ def close(
             by=current_user(),
             action="complete",
             reason=f"{status}: {completed} of {ordered} RAR days"
-            + (f"; record {record_file}" if record_file else ""),
+            + (f"; record {record_file}" if record_file else "")
+            + (f"; despite {overridden}: {reason.strip()}" if overridden else ""),
         )
     )
     return completion
+
+
+def unrecorded_appointments(plan: Plan, until: date) -> list[Appointment]:
+    """The scheduled appointments on or before `until` with no recorded outcome."""
+    from rarplan.deliver.attendance import appointment_key, record_key
+
+    recorded = {record_key(r) for r in plan.attendance}
+    appointments = plan.schedule.appointments if plan.schedule else []
+    return [a for a in appointments if a.date <= until and appointment_key(a) not in recorded]
+
+
+def _not_yet_closable(plan: Plan, source: str, today: date, force: bool, reason: str) -> str:
+    """Refuse to close before the order starts or with unrecorded appointments (every
+    appointment is enforceable: RAR guidance, section 7), unless forced with a reason; what
+    was overridden, or ""."""
+    problems = []
+    start = plan.case.sentence.start_date
+    if start is not None and today < start:
+        problems.append(f"the order starts on {start.isoformat()}")
+    missing = unrecorded_appointments(plan, today)
+    if missing:
+        listed = ", ".join(
+            f"{a.date.isoformat()} {a.intervention} session {a.session}" for a in missing[:5]
+        )
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        problems.append(
+            f"{len(missing)} appointment{'s' if len(missing) > 1 else ''} up to "
+            f"{today.isoformat()} with no recorded outcome: {listed}{more}"
+        )
+    if not problems:
+        return ""
+    if force and reason.strip():
+        return "; ".join(problems)
+    raise RefusedByRules(
+        f"{source}: cannot close the RAR on {today.isoformat()}: " + "; ".join(problems),
+        hint="record what happened at each appointment first, or close it anyway with a reason",
+        needs=("force", "reason"),
+    )
 
 
 # --- The completion record ---------------------------------------------------------------
 
 
 class AttendanceSummary(_Model):
+    # Records written before the contact outcomes (rarplan.model.contacts) counted these five;
+    # they are still read. New records count every outcome in `outcomes`.
     attended: int = 0
     late: int = 0
     acceptable_absence: int = 0
     unacceptable_absence: int = 0
     not_held: int = 0
+    outcomes: dict[str, int] = {}
     dates_used: list[date] = []
     unacceptable_absences: list[date] = []
 
@@ -180,8 +245,8 @@ class CompletionRecord(_Model):
 
     schema_version: Literal[1] = RECORD_SCHEMA_VERSION
     crn: str
-    completed_on: date
-    status: CompletionStatus
+    completed_on: date  # or the date it ended (`rarplan end`)
+    status: ClosingStatus  # completed, completed_early, or the reason it ended
     rar_days_ordered: int
     rar_days_completed: int
     rationale: str = ""
@@ -210,6 +275,10 @@ def summary_text(plan: Plan, completion: Completion, plan_file: str, sha: str) -
     """A few plain lines for the contact notes: days, attendance, outcomes, reasons. No name."""
     from rarplan.deliver.attendance import describe_counts, outcome_counts
 
+    if completion.status not in ("completed", "completed_early"):
+        from rarplan.deliver.ending import summary_text as ending_summary
+
+        return ending_summary(plan, completion, plan_file, sha)  # `rarplan end`'s record
     c = completion
     counts = outcome_counts(plan.attendance)
     early = c.status == "completed_early"
@@ -241,13 +310,19 @@ def summary_text(plan: Plan, completion: Completion, plan_file: str, sha: str) -
 
 
 def build_record(plan: Plan, plan_file: str, sha: str) -> CompletionRecord:
-    from rarplan.deliver.attendance import load_settings, outcome_counts, unacceptable_absences
+    """The completion record of a completed plan: what `complete` writes, and what `verify`
+    expects a record to hold. Nothing in it depends on settings or the day it is built."""
+    from rarplan.deliver.attendance import (
+        EnforcementSettings,
+        outcome_counts,
+        unacceptable_absences,
+    )
 
     completion = plan.completion
     if completion is None:
         raise InvalidInput(f"{plan_file}: the plan has no completion to record")
     counts = outcome_counts(plan.attendance)
-    settings = load_settings()
+    settings = EnforcementSettings()  # the absences' dates; the thresholds only flag them
     return CompletionRecord(
         crn=plan.crn,
         completed_on=completion.completed_on,
@@ -262,7 +337,7 @@ def build_record(plan: Plan, plan_file: str, sha: str) -> CompletionRecord:
         plan_sha256=sha,
         summary=summary_text(plan, completion, plan_file, sha),
         attendance=AttendanceSummary(
-            **counts,
+            outcomes=counts,
             dates_used=dates_used(plan.attendance),
             unacceptable_absences=[
                 a.record.date for a in unacceptable_absences(plan.attendance, settings)
@@ -289,12 +364,14 @@ def complete_rar(
     confirmed_by: str,
     today: date,
     force: bool = False,
+    reason: str = "",
 ) -> tuple[CompletionRecord, Path]:
     """Close the RAR of the plan at `plan_path`: write the record, then the completed plan.
 
     Nothing is written unless every rule passes. The record is written first (refusing to
-    replace one without `force`), so a refusal leaves both files as they were; the plan is
-    then saved with exactly the bytes whose SHA-256 the record holds.
+    replace one without `force`, unless a run stopped between the two writes left it), then
+    the plan, with exactly the bytes whose SHA-256 the record holds. If the plan cannot be
+    written, the record is taken back (see the module's notes) and the error raised.
     """
     from rarplan.deliver.attendance import plan_to_update
     from rarplan.files.planfile import dump_plan, load_plan
@@ -305,6 +382,7 @@ def complete_rar(
         plan, _ = load_plan(path)
         resolved = resolve_outcomes(plan, entries, entries_source) if entries else []
         target = Path(out) if out is not None else path.parent / default_record_name(plan.crn)
+        replace = force or _left_by_a_stopped_run(target, plan)
         close(
             plan,
             source=str(path),
@@ -313,14 +391,66 @@ def complete_rar(
             confirmed_by=confirmed_by,
             today=today,
             force=force,
+            reason=reason,
             record_file=os.path.relpath(target.absolute(), path.parent.absolute()),
         )
         data = dump_plan(plan).encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()
         record = build_record(plan, path.name, sha)
-        atomic_write(target, dump_record(record), overwrite=force)
-        atomic_write(path, data, overwrite=True)
+        previous = _bytes_or_none(target) if replace else None
+        try:
+            atomic_write(target, dump_record(record), overwrite=replace)
+        except OSError as exc:
+            raise _naming(exc, target) from exc
+        try:
+            atomic_write(path, data, overwrite=True)
+        except BaseException as exc:
+            _take_back(target, previous)
+            if isinstance(exc, OSError):
+                raise _naming(exc, path) from exc
+            raise
     return record, target
+
+
+def _left_by_a_stopped_run(target: Path, plan: Plan) -> bool:
+    """Whether `target` is a completion record of this plan's case while the plan is not
+    completed: left by a run stopped between its two writes, it proves nothing."""
+    if plan.completion is not None or not target.is_file():
+        return False
+    try:
+        record, _ = load_record(target)
+    except InvalidInput:
+        return False
+    return record.crn == plan.crn
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _naming(exc, path) from exc
+
+
+def _take_back(target: Path, previous: bytes | None) -> None:
+    """Undo the record's write: remove the new record, or put back the one it replaced (also
+    kept in .rarplan-history/). Best effort: the error that stopped the plan's write is the
+    one reported."""
+    from rarplan.files.storage import atomic_write
+
+    with contextlib.suppress(OSError, RarplanError):
+        if previous is None:
+            target.unlink()
+        else:
+            atomic_write(target, previous, overwrite=True, keep=False)
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The error with the file it concerns (a write's error often names none, or a temporary)."""
+    if exc.errno is None:
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
 
 
 # --- Verifying a record against its plan ---------------------------------------------------
@@ -338,9 +468,11 @@ def load_record(source: str | Path) -> tuple[CompletionRecord, str]:
 
 
 def verify_record(record_path: str | Path, plan_path: str | Path) -> dict[str, Any]:
-    """Check the plan is byte for byte the one the record was made from, and agrees with it.
+    """Check the record against the plan it was made from: the plan byte for byte (its
+    SHA-256), the plan against the completion rules, and every field of the record against
+    the record the plan gives today.
 
-    Raises InvalidInput (exit 3) listing every difference.
+    Raises InvalidInput (exit 3) listing every difference, each naming its field.
     """
     from rarplan.files.planfile import parse_plan
     from rarplan.files.storage import decode, parse_document, read_bytes
@@ -361,16 +493,19 @@ def verify_record(record_path: str | Path, plan_path: str | Path) -> dict[str, A
         problems.append(exc.message)
         plan = None
     if plan is not None:
-        if plan.crn != record.crn:
-            problems.append(
-                f"{record_name}: crn: the record is for {record.crn}, the plan for {plan.crn}"
-            )
-        problems.extend(_disagreements(record, plan, record_name, plan_name))
+        if plan.completion is None:
+            problems.append(f"{plan_name}: completion: the plan is not completed")
+        else:
+            problems.extend(completion_problems(plan, plan_name))
+            # the plan's file name as given ('-' is stdin: no name to compare)
+            plan_file = record.plan_file if str(plan_path) == "-" else Path(plan_path).name
+            expected = build_record(plan, plan_file, record.plan_sha256)
+            problems.extend(record_differences(record, expected, record_name))
     if problems:
         raise _error(
             problems,
-            hint="the plan was edited after completion: restore it from .rarplan-history/, "
-            "or complete it again",
+            hint="the record or the plan was edited after completion: restore the plan from "
+            ".rarplan-history/, or complete it again",
             needs=("force",),
         )
     return {
@@ -386,15 +521,96 @@ def verify_record(record_path: str | Path, plan_path: str | Path) -> dict[str, A
     }
 
 
-def _disagreements(
-    record: CompletionRecord, plan: Plan, record_name: str, plan_name: str
-) -> list[str]:
+def completion_problems(plan: Plan, source: str) -> list[str]:
+    """What is wrong with a completed plan by the completion rules (see the module's notes):
+    the completion must say what the court ordered and the attendance shows, within the order
+    (RAR guidance, sections 4 and 7), with the reasons for fewer days and every outcome
+    reviewed (section 5). Empty when the plan is not completed or is consistent."""
     completion = plan.completion
     if completion is None:
-        return [f"{plan_name}: completion: the plan is not completed"]
-    out = []
-    for key in ("completed_on", "status", "rar_days_ordered", "rar_days_completed"):
-        mine, theirs = getattr(record, key), getattr(completion, key)
-        if mine != theirs:
-            out.append(f"{record_name}: {key}: the record has {mine}, the plan {theirs}")
+        return []
+    where = f"{source}: completion"
+    problems: list[str] = []
+    ordered = plan.case.sentence.rar_max_days
+    if completion.rar_days_ordered != ordered:
+        problems.append(
+            f"{where}.rar_days_ordered: {completion.rar_days_ordered}, but the court ordered "
+            f"{ordered} (case.sentence.rar_max_days)"
+        )
+    used = days_used(plan.attendance)
+    if completion.rar_days_completed != used:
+        problems.append(
+            f"{where}.rar_days_completed: {completion.rar_days_completed}, but the attendance "
+            f"shows {used} RAR days used (the dates that use a RAR day)"
+        )
+    if completion.rar_days_completed > completion.rar_days_ordered:
+        problems.append(
+            f"{where}: {completion.rar_days_completed} of {completion.rar_days_ordered} RAR "
+            "days: more than the court ordered (RAR guidance, section 7)"
+        )
+    if completion.status in ("completed", "completed_early"):  # else: ended (not completed)
+        full = completion.rar_days_completed == completion.rar_days_ordered
+        status = "completed" if full else "completed_early"
+        if completion.status != status:
+            problems.append(
+                f"{where}.status: {completion.status}, but {completion.rar_days_completed} of "
+                f"{completion.rar_days_ordered} RAR days is {status}"
+            )
+        if not full:
+            texts = Texts(completion.rationale, completion.progress, completion.outcome)
+            problems.extend(
+                f"{where}.{key}: missing, needed when completing early (RAR guidance, section 4)"
+                for key in texts.missing()
+            )
+        problems.extend(
+            f"{source}: outcomes: no result for {intervention}: {text} (RAR guidance, section 5)"
+            for intervention, text in missing_results(plan, plan.outcomes)
+        )
+    if not completion.confirmed_by.strip():
+        problems.append(f"{where}.confirmed_by: missing: no officer confirmed it")
+    return problems
+
+
+# Fields whose values are quoted when they differ: codes, numbers and dates. Free text (the
+# reasons, comments, the summary) may hold personal details and is only said to differ.
+_QUOTED = frozenset({"crn", "status", "result", "plan_file", "intervention", "confirmed_by"})
+
+
+def record_differences(record: BaseModel, expected: BaseModel, record_name: str) -> list[str]:
+    """Every field of `record` that is not what `expected` (the record the plan gives today)
+    holds, as `record_name: key.path: what differs` lines. One comparison for any record
+    model: the completion record now, other closing records to come."""
+    out: list[str] = []
+    for key in type(expected).model_fields:
+        _compare(getattr(record, key), getattr(expected, key), key, record_name, out)
     return out
+
+
+def _compare(mine: Any, theirs: Any, where: str, name: str, out: list[str]) -> None:
+    if mine == theirs:
+        return
+    if isinstance(mine, BaseModel) and type(mine) is type(theirs):
+        for key in type(mine).model_fields:
+            _compare(getattr(mine, key), getattr(theirs, key), f"{where}.{key}", name, out)
+    elif isinstance(mine, dict) and isinstance(theirs, dict):
+        for key in sorted({*mine, *theirs}):
+            _compare(mine.get(key), theirs.get(key), f"{where}.{key}", name, out)
+    elif isinstance(mine, list) and isinstance(theirs, list):
+        if len(mine) == len(theirs):
+            for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+                _compare(a, b, f"{where}[{i}]", name, out)
+        elif all(isinstance(x, date) for x in [*mine, *theirs]):
+            extra = ", ".join(d.isoformat() for d in mine if d not in theirs) or "none"
+            lacking = ", ".join(d.isoformat() for d in theirs if d not in mine) or "none"
+            out.append(
+                f"{name}: {where}: the record has {len(mine)}, the plan gives {len(theirs)} "
+                f"(only in the record: {extra}; only in the plan: {lacking})"
+            )
+        else:
+            out.append(
+                f"{name}: {where}: the record has {len(mine)} entries, the plan gives {len(theirs)}"
+            )
+    elif isinstance(mine, str) and where.rsplit(".", 1)[-1] not in _QUOTED:
+        out.append(f"{name}: {where}: differs from what the plan gives")
+    else:
+        out.append(f"{name}: {where}: the record has {mine}, the plan {theirs}")

@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from rarplan.assess.assessment import activity_words, needs_left
 from rarplan.catalogue.models import Catalogue, Intervention
 from rarplan.catalogue.rules import Condition
+from rarplan.model.case import ORDER_NAMES
 from rarplan.model.dates import hhmm, minutes_of
+from rarplan.model.errors import RefusedByRules
 from rarplan.model.needs import NEED_AREAS, NEED_LABELS
 from rarplan.model.plan import Plan, SelectedIntervention
 from rarplan.model.rardays import (
@@ -71,7 +74,13 @@ def render(
     *,
     with_names: bool = False,
 ) -> str:
-    """The document as text: Markdown, or one self-contained HTML file."""
+    """The document as text: Markdown, or one self-contained HTML file.
+
+    The court document is the pre-sentence proposal (guidance 001 section 3): for a sentenced
+    case, or a sentence with no RAR, there is nothing to propose and it is refused (exit 4).
+    """
+    if document == "court":
+        refuse_court_document(plan)
     context = build_context(plan, catalogue, with_names=with_names)
     if document == "referral":
         notes = _environment(html=False).get_template("referral_notes.txt.j2")
@@ -82,6 +91,20 @@ def render(
             referral["fence"] = "`" * max([3, *(len(m) + 1 for m in re.findall("`+", text))])
     template = _environment(html=fmt == "html").get_template(f"{document}.{fmt}.j2")
     return template.render(**context).rstrip() + "\n"
+
+
+def refuse_court_document(plan: Plan) -> None:
+    """The court proposal is a pre-sentence document (001 section 3: the pre-sentence report
+    proposes the RAR days); once sentenced, the court's order stands."""
+    sentence = plan.case.sentence
+    if sentence.stage == "pre_sentence" and sentence.has_rar:
+        return
+    raise RefusedByRules(
+        f"{plan.crn}: the court document is the pre-sentence proposal, and this case is "
+        f"already sentenced ({ORDER_NAMES[sentence.order]}): there is no RAR to propose",
+        hint="render the plan for the person or the referral sheet instead; to change the "
+        "order, apply to the court for an amendment",
+    )
 
 
 def build_context(plan: Plan, catalogue: Catalogue, *, with_names: bool) -> dict[str, Any]:
@@ -97,6 +120,9 @@ def build_context(plan: Plan, catalogue: Catalogue, *, with_names: bool) -> dict
         "officer": plan.responsible_officer,
         "provider": catalogue.data.provider,
         "sentence": case.sentence,
+        "has_rar": case.sentence.has_rar,
+        "in_custody": case.sentence.stage == "sentenced" and case.sentence.setting == "custody",
+        "activity": activity_words(case),
         "offence": case.offence,
         "scores": case.scores,
         "circumstances": case.circumstances,
@@ -122,20 +148,22 @@ def build_context(plan: Plan, catalogue: Catalogue, *, with_names: bool) -> dict
 
 @dataclass(frozen=True)
 class RarDays:
-    maximum: int | None  # the court's order, or the proposal before sentence
+    maximum: int | None  # the court's order; none before sentence or without a RAR
+    proposed: int | None  # the proposal to the court, before sentence
     planned: int  # distinct dates with an appointment that counts (section 4)
     completed: int  # distinct dates attended (or late) at an appointment that counts
 
 
 def rar_days(plan: Plan) -> RarDays:
-    """RAR days ordered, planned and done. Two or more activities on one date are one day
-    (guidance 001 section 4); offender management appointments are not RAR days (section 5)."""
+    """RAR days ordered (or proposed), planned and done. Two or more activities on one date
+    are one day (guidance 001 section 4); offender management appointments are not RAR days
+    (section 5). A sentence with no RAR (sections 1 and 2) has no maximum."""
     sentence = plan.case.sentence
-    maximum = sentence.rar_max_days if sentence.stage == "sentenced" else None
-    if maximum is None:
-        maximum = plan.assessment.proposed_days
+    sentenced = sentence.stage == "sentenced" and sentence.has_rar
+    maximum = sentence.rar_max_days if sentenced else None
+    proposed = plan.assessment.proposed_days if sentence.has_rar and not sentenced else None
     planned = days_planned(plan.schedule.appointments if plan.schedule else [])
-    return RarDays(maximum, planned, days_used(plan.attendance))
+    return RarDays(maximum, proposed, planned, days_used(plan.attendance))
 
 
 def _name(catalogue: Catalogue, entry_id: str) -> str | None:
@@ -240,11 +268,9 @@ def _first(plan: Plan, catalogue: Catalogue) -> dict[str, Any]:
     requirements, with the needs they meet, and the needs left for the RAR."""
     a = plan.assessment
     programmes = []
-    covered: set[str] = set()
     for entry_id in a.accredited_programmes:
         entry = catalogue.entries.get(entry_id)
         needs = [n for n in (entry.needs if entry else []) if n in a.needs]
-        covered.update(needs)
         programmes.append(
             {
                 "name": entry.name if entry else entry_id,
@@ -254,7 +280,8 @@ def _first(plan: Plan, catalogue: Catalogue) -> dict[str, Any]:
     return {
         "programmes": programmes,
         "treatments": list(a.treatment_requirements),
-        "rar_needs": [NEED_LABELS.get(n, n) for n in a.needs if n not in covered],
+        # one rule with the assessment and --json: no treatment or programme meets them
+        "rar_needs": [NEED_LABELS.get(n, n) for n in needs_left(a, catalogue)],
     }
 
 
@@ -264,13 +291,15 @@ _STEP_NUMBER = re.compile(r"^\s*(?:\d+|[a-z])[.)]\s+")
 def _fill(step: str, entry: Intervention, sub_category: str) -> str:
     """The card's step with this entry's NSI category and sub-category put in."""
     text = _STEP_NUMBER.sub("", step)
+    if entry.nsi is None:  # referred another way (the catalogue entry's `referral`)
+        return text
     return text.replace("{category}", entry.nsi.category).replace("{sub_category}", sub_category)
 
 
 def _sub_category(entry: Intervention, s: SelectedIntervention) -> str:
     """The sub-category for the block chosen, where the card lists one a block ("Mentoring - 6
     Month Support / Mentoring - 12 Month Support / ...")."""
-    sub = entry.nsi.sub_category
+    sub = entry.nsi.sub_category if entry.nsi else ""
     if s.months:
         matches = [o.strip() for o in sub.split(" / ") if f"{s.months} Month" in o]
         if len(matches) == 1:
@@ -304,11 +333,11 @@ def _referral(
     catalogue: Catalogue,
     appointments: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    process = catalogue.data.referral
+    process = catalogue.data.referral if entry.nsi else None  # the NSI steps need an NSI
     mine = [x for x in appointments if x["intervention"] == s.id]
     duration = entry.duration
     modules = None
-    if entry.nsi.notes and "module" in entry.nsi.notes.lower():
+    if entry.nsi and entry.nsi.notes and "module" in entry.nsi.notes.lower():
         hours = s.appointments or (int(duration.max_hours) if duration.max_hours else None)
         per = duration.session_minutes
         modules = {
@@ -323,9 +352,9 @@ def _referral(
     sub = _sub_category(entry, s)
     return {
         "name": entry.name,
-        "category": entry.nsi.category,
+        "category": entry.nsi.category if entry.nsi else entry.referral,
         "sub_category": sub,
-        "card_notes": entry.nsi.notes,
+        "card_notes": entry.nsi.notes if entry.nsi else None,
         "steps": [_step(_fill(x, entry, sub)) for x in process.steps] if process else [],
         "transfer_steps": [_fill(x, entry, sub) for x in process.transfer_steps] if process else [],
         "need_labels": [NEED_LABELS.get(n, n) for n in needs],
@@ -419,6 +448,7 @@ def _environment(html: bool) -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     from rarplan.assess.wording import join
+    from rarplan.documents.template_cache import template_cache
 
     env = Environment(
         loader=PackageLoader("rarplan.documents", "templates"),
@@ -428,6 +458,8 @@ def _environment(html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_one_line,
+        # compiled once, not on every run; a folder per environment, as escaping differs
+        bytecode_cache=template_cache("html" if html else "text", configured_in=__file__),
     )
     env.filters.update(
         long_date=long_date,

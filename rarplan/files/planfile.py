@@ -36,8 +36,22 @@ def _judgement_only(doc: dict[str, Any]) -> dict[str, Any]:
 _CATALOGUE_FACTS = ("needs", "accredited", "counts_towards_rar")
 
 
+def _contact_outcomes(doc: dict[str, Any]) -> dict[str, Any]:
+    """2 -> 3: attendance outcomes in the case management system's words
+    (rarplan.model.contacts): attended -> attended_complied, late -> attended_complied with
+    "late" in the note, unacceptable_absence -> failed_to_attend; the others are unchanged."""
+    from rarplan.model.contacts import read_earlier_words
+
+    if isinstance(doc.get("attendance"), list):
+        doc["attendance"] = [read_earlier_words(r) for r in doc["attendance"]]
+    return doc
+
+
 # schema_version N -> a function turning a version-N document into version N+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _judgement_only}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _judgement_only,
+    2: _contact_outcomes,
+}
 
 
 def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -104,9 +118,10 @@ def dump_plan(plan: Plan) -> str:
 
 def save_plan(
     plan: Plan, path: str | Path, *, overwrite: bool = False, durable: bool = True
-) -> None:
-    """Write the plan atomically (0600)."""
-    atomic_write(path, plan_bytes(plan), overwrite=overwrite, durable=durable)
+) -> Path | None:
+    """Write the plan atomically (0600); the previous version's copy in .rarplan-history/,
+    if one was replaced."""
+    return atomic_write(path, plan_bytes(plan), overwrite=overwrite, durable=durable)
 
 
 def default_plan_name(crn: str) -> str:

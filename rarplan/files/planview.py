@@ -9,11 +9,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from rarplan.model.case import Sentence
 from rarplan.model.errors import InvalidInput
-from rarplan.model.plan import SCHEMA_VERSION, AttendanceRecord, Completion, Plan, Schedule
+from rarplan.model.plan import (
+    SCHEMA_VERSION,
+    AttendanceRecord,
+    Completion,
+    Plan,
+    Schedule,
+    invariant_problems,
+)
 from rarplan.model.plan import Band as BandName
 
 # --- Reading plans fast ----------------------------------------------------------------------
@@ -38,6 +45,7 @@ class _Ignore(BaseModel):
 
 
 class _CaseView(_Ignore):
+    crn: str
     sentence: Sentence  # only the keys in PEEKED_TABLES are read; the rest take defaults
 
 
@@ -56,15 +64,32 @@ class PlanView(_Ignore):
     attendance: list[AttendanceRecord] = []
     completion: Completion | None = None
 
+    @model_validator(mode="after")
+    def _holds_together(self) -> PlanView:
+        """The plan's invariants, as on every load of a whole plan (`invariant_problems`); a
+        plan that breaks one goes to the full reader, which says what is wrong."""
+        problems = invariant_problems(
+            self.crn,
+            self.case.crn,
+            self.case.sentence.rar_max_days,
+            self.schedule,
+            self.attendance,
+            self.completion,
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     @classmethod
     def of(cls, plan: Plan) -> PlanView:
         return cls.model_construct(
             schema_version=plan.schema_version,
             crn=plan.crn,
             case=_CaseView.model_construct(
+                crn=plan.case.crn,
                 sentence=Sentence.model_construct(
                     **{key: getattr(plan.case.sentence, key) for key in PEEKED_TABLES[_SENTENCE]}
-                )
+                ),
             ),
             assessment=_AssessmentView.model_construct(band=plan.assessment.band),
             schedule=plan.schedule,
@@ -76,6 +101,7 @@ class PlanView(_Ignore):
 READ_TABLES = ("schedule", "attendance", "completion")  # with the tables inside them
 _SENTENCE = "case.sentence"
 PEEKED_TABLES = {
+    "case": frozenset({"crn"}),
     _SENTENCE: frozenset({"start_date", "length_months", "rar_max_days"}),
     "assessment": frozenset({"band"}),
 }
@@ -102,7 +128,7 @@ class _Unusual(Exception):
 def read_view(path: Path, *, full: bool = False) -> PlanView:
     """The caseload's view of one plan file; InvalidInput (naming the problem) if unreadable."""
     from rarplan.files.planfile import parse_plan
-    from rarplan.files.storage import decode, parse_document, read_bytes
+    from rarplan.files.storage import check_bounds, decode, parse_document, read_bytes
 
     name = str(path)
     if not path.is_file():
@@ -110,10 +136,11 @@ def read_view(path: Path, *, full: bool = False) -> PlanView:
     data, _ = read_bytes(path)
     if not full:
         try:
+            check_bounds(data.decode("utf-8"), name)  # before any parsing (issue 19)
             view = PlanView.model_validate(fast_tables(data.decode("utf-8")))
             if view.schema_version == SCHEMA_VERSION:
                 return view
-        except (_Unusual, ValueError, TypeError, KeyError, tomllib.TOMLDecodeError):
+        except (_Unusual, ValueError, TypeError, KeyError, RecursionError):
             pass  # the full reader says what is wrong, or reads what this one would not
     raw = parse_document(decode(data, name), name, "toml")
     return PlanView.of(parse_plan(raw, name))

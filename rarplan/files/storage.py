@@ -32,13 +32,17 @@ system allows it: Windows cannot open a folder for that, and NTFS journals the r
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import itertools
 import json
 import math
 import os
+import re
+import stat
 import sys
+import time
 import tomllib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -48,8 +52,17 @@ from typing import IO, Any, NoReturn
 from rarplan.model.errors import FileLocked, InvalidInput, WouldOverwrite
 
 HISTORY_DIR = ".rarplan-history"
-MAX_INPUT_BYTES = 20 * 1024 * 1024
 LOCK_TIMEOUT_ENV = "RARPLAN_LOCK_TIMEOUT"
+
+# Bounds checked before a file is parsed (docs/data.md, "Your data"): a parser's time and memory
+# must not be the attacker's to choose. tomllib keeps, for each dotted key, every prefix of it:
+# a 40 KB line `a.a.a...= 1` of 20,000 parts took 1.6 GB, so key depth is counted first.
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # any file read: case, plan, catalogue, attendance
+MAX_LINE_CHARS = 100_000  # a text field holds at most 4,000 characters, escaped 6 times over
+MAX_KEY_DEPTH = 16  # parts of one dotted key or table header (`a.b.c` is 3); rarplan's: ≤ 5
+MAX_KEYS = 500_000  # `=` signs (and `:` in JSON) in one document
+# Temporary files older than this, or whose process is gone, are a killed run's (`tidy`).
+STALE_TEMPORARY_SECONDS = 3600
 
 
 @contextlib.contextmanager
@@ -101,8 +114,40 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+# MAX_KEY_DEPTH dots with key parts between them: a dotted key (or table header) too deep.
+# It starts with a literal, so the regex engine skips ahead to the dots (0.01 ms a plan).
+_DEEP_KEY = re.compile(rf"\.(?:[ \t]*{_KEY_PART}[ \t]*\.){{{MAX_KEY_DEPTH - 1}}}")
+
+
+def check_bounds(text: str, name: str) -> None:
+    """Refuse, before parsing, a document whose shape would cost a parser time or memory out of
+    proportion to its size: too long a line, too deep a key, too many keys. (Nesting
+    deeper than the parser can go is its RecursionError, "nested too deeply".) Cheap: a few
+    passes over the text, no parsing. The key count is an upper bound (`=` in a string
+    counts too): the limit leaves room for that."""
+    limits = "see docs/data.md, 'Your data'"
+    keys = text.count("=") + (text.count(":") if text.lstrip()[:1] in ("{", "[") else 0)
+    if keys > MAX_KEYS:
+        raise InvalidInput(f"{name}: more than {MAX_KEYS:,} keys", hint=limits)
+    lines = text.split("\n")
+    if max(map(len, lines)) > MAX_LINE_CHARS:
+        number = next(n for n, line in enumerate(lines, 1) if len(line) > MAX_LINE_CHARS)
+        raise InvalidInput(
+            f"{name}: line {number}: longer than {MAX_LINE_CHARS:,} characters", hint=limits
+        )
+    deep = _DEEP_KEY.search(text)
+    if deep is not None:
+        number = text.count("\n", 0, deep.start()) + 1
+        raise InvalidInput(
+            f"{name}: line {number}: a key of more than {MAX_KEY_DEPTH} dotted parts",
+            hint=limits,
+        )
+
+
 def parse_document(text: str, name: str, fmt: str | None = None) -> dict[str, Any]:
-    """Parse TOML or JSON (by `fmt`, the file's ending, or the first character)."""
+    """Parse TOML or JSON (by `fmt`, the file's ending, or the first character), once its
+    shape is within bounds (`check_bounds`)."""
     if fmt is None:
         lower = name.lower()
         if lower.endswith(".json") or lower.endswith(".jsonl"):
@@ -113,6 +158,7 @@ def parse_document(text: str, name: str, fmt: str | None = None) -> dict[str, An
             fmt = "json" if text.lstrip().startswith(("{", "[")) else "toml"
     if not text.strip():
         raise InvalidInput(f"{name}: the file is empty")
+    check_bounds(text, name)
     try:
         value: Any = json.loads(text) if fmt == "json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
@@ -121,6 +167,8 @@ def parse_document(text: str, name: str, fmt: str | None = None) -> dict[str, An
         raise InvalidInput(f"{name}: not valid TOML: {exc}") from None
     except RecursionError:
         raise InvalidInput(f"{name}: nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts (4,300)
+        raise InvalidInput(f"{name}: not valid {fmt.upper()}: {_first_words(exc)}") from None
     if not isinstance(value, dict):
         raise InvalidInput(f"{name}: expected a table of keys at the top, not {_kind(value)}")
     return value
@@ -129,6 +177,14 @@ def parse_document(text: str, name: str, fmt: str | None = None) -> dict[str, An
 def load_document(source: str | Path, fmt: str | None = None) -> tuple[dict[str, Any], str]:
     data, name = read_bytes(source)
     return parse_document(decode(data, name), name, fmt), name
+
+
+def _first_words(exc: Exception) -> str:
+    """The gist of a parser's ValueError, without the value it quotes."""
+    text = str(exc)
+    if "digits" in text:
+        return "a number has too many digits"
+    return text.split(":", 1)[0][:100]
 
 
 def _kind(value: Any) -> str:
@@ -148,16 +204,100 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _counter = itertools.count()
 
 
+def private_folder(path: str | Path) -> Path:
+    """Create a folder (and any missing parents) owner-only, whatever the umask: each folder
+    rarplan creates is made 0700, then set to 0700 (the umask may have taken the owner's bits).
+    Folders that already exist are left as they are. A symbolic link is refused."""
+    folder = Path(path)
+    missing: list[Path] = []
+    for each in (folder, *folder.parents):
+        if os.path.lexists(each):
+            break
+        missing.append(each)
+    if os.path.islink(folder):
+        raise InvalidInput(f"{folder}: is a symbolic link; rarplan does not follow it here")
+    for each in reversed(missing):
+        with reading(str(each), "folder"):
+            try:
+                each.mkdir(mode=0o700)
+            except FileExistsError:
+                continue  # made meanwhile by another process: theirs to set
+            os.chmod(each, 0o700)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder}: not a folder")
+    return folder
+
+
 def keep_previous(path: Path, durable: bool = True) -> Path | None:
-    """Copy the current file into .rarplan-history/ beside it; return the copy's path."""
+    """Copy the current file into .rarplan-history/ beside it; return the copy's path.
+
+    The history folder is never followed if it is a symbolic link (it could point a copy of a
+    plan anywhere): that is refused, as is a history "folder" that is a file."""
     if not path.exists():
         return None
     folder = path.parent / HISTORY_DIR
-    folder.mkdir(mode=0o700, exist_ok=True)
+    if os.path.islink(folder):
+        raise InvalidInput(
+            f"{folder}: is a symbolic link; rarplan keeps previous versions only in a real folder",
+            hint="remove the link (and move anything you need out of its target)",
+        )
+    private_folder(folder)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{path.name}.{stamp}"
-    atomic_write(target, path.read_bytes(), overwrite=True, keep=False, durable=durable)
+    with reading(str(path)):
+        data = path.read_bytes()
+    atomic_write(target, data, overwrite=True, keep=False, durable=durable)
     return target
+
+
+# `.NAME.PID.N.tmp`: the temporary files `_write_temporary` makes.
+_TEMPORARY = re.compile(r"\..+\.([0-9]+)\.[0-9]+\.tmp")
+_tidied: set[str] = set()
+
+
+def tidy(folder: str | Path) -> list[str]:
+    """Remove the temporary files a killed rarplan left in `folder` (once per process and
+    folder); return their names. Only rarplan's own (named `.NAME.PID.N.tmp`, regular files,
+    not links) and only stale ones: older than STALE_TEMPORARY_SECONDS, or over a minute old
+    with no process of that number running here (a write takes milliseconds; checked where
+    the system can say, POSIX, without signalling anything)."""
+    key = os.path.abspath(folder)
+    if key in _tidied:
+        return []
+    _tidied.add(key)
+    removed: list[str] = []
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match is None:
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                age = now - info.st_mtime
+                pid = int(match.group(1))
+                if age > STALE_TEMPORARY_SECONDS or (
+                    age > 60 and pid != os.getpid() and not _running(pid)
+                ):
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process numbered `pid` runs here; True where that cannot be known (Windows:
+    signal 0 would not be a question there), so only the age decides."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: asks only whether the process exists
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # someone else's process (EPERM), or a number no process has
+    return True
 
 
 def atomic_write(
@@ -167,31 +307,51 @@ def atomic_write(
     overwrite: bool = False,
     keep: bool = True,
     durable: bool = True,
-) -> None:
+) -> Path | None:
     """Write a file atomically with mode 0600 (see the module's notes for how).
 
     overwrite=False refuses an existing file (exit 5, "use --force"), race-free. With
-    overwrite=True and keep=True, the old file is kept in .rarplan-history/ first.
+    overwrite=True and keep=True, the old file is kept in .rarplan-history/ first, and the
+    kept copy's path is returned (None when nothing was replaced).
     durable=False skips the fsyncs; a batch then calls `sync_written` once at the end.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     target = Path(path)
+    tidy(target.parent)
     if overwrite and target.is_dir():
         raise InvalidInput(f"{target}: is a folder")
-    tmp = _write_temporary(target, payload, durable)
-    try:
-        if overwrite:
-            if keep:
-                keep_previous(target, durable)
-            os.replace(tmp, target)
-        else:
-            _place_new(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with _writing(target):
+        tmp = _write_temporary(target, payload, durable)
+        kept = None
+        try:
+            if overwrite:
+                if keep:
+                    kept = keep_previous(target, durable)
+                os.replace(tmp, target)
+            else:
+                _place_new(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     if durable:
         _fsync_folder(target.parent)
+    return kept
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """A write that fails for want of space or permission is the officer's to fix (exit 3,
+    saying which), not a bug; the old file is untouched (see `atomic_write`)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise InvalidInput(
+                f"{target}: cannot write: the disk is full",
+                hint="free some space, then try again; the previous file is unchanged",
+            ) from None
+        raise InvalidInput(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
 def sync_written(paths: Iterable[str | Path]) -> None:
@@ -309,6 +469,26 @@ def lock_timeout() -> float:
     return seconds
 
 
+# Opening never follows a symbolic link where the system can say so (O_NOFOLLOW, POSIX);
+# `os.path.islink` is checked first everywhere.
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _claim_lock_file(lock_path: Path) -> None:
+    """Make sure the lock file is a plain file of ours before the lock library opens it (it
+    opens with O_TRUNC, which through a planted link would empty the link's target)."""
+    if os.path.islink(lock_path):
+        raise InvalidInput(
+            f"{lock_path}: the lock file is a symbolic link; rarplan does not follow it",
+            hint="remove the link, then try again",
+        )
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o600)
+    except OSError as exc:
+        raise InvalidInput(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
+    os.close(fd)
+
+
 @contextlib.contextmanager
 def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for updating `path` (a `.NAME.lock` file beside it).
@@ -323,6 +503,7 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
         )
     wait = lock_timeout() if timeout is None else timeout
     lock_path = target.parent / f".{target.name}.lock"
+    _claim_lock_file(lock_path)
 
     from filelock import FileLock, Timeout  # here, not at the top: start-up stays fast
 

@@ -62,7 +62,39 @@ _REWRITES = (
 )
 
 
+# Keys whose values may be personal data (a name, a date of birth, an officer's notes): an
+# error describes what is wrong with them, never quotes them (docs/data.md, "Your data").
+PERSONAL_KEYS = frozenset(
+    {
+        "name",
+        "date_of_birth",
+        "note",
+        "notes",
+        "agreement_note",
+        "action_note",
+        "dynamic_risk_factors",
+        "establishment",
+        "comment",
+        "rationale",
+        "progress",
+        "outcome",
+        "reason",
+        "confirmed_by",
+        "responsible_officer",
+    }
+)
+_QUOTED = re.compile(r"'[^']*' ?")
+
+
 def _message(err: Any, model: type[BaseModel] | None) -> str:
+    msg = _described(err, model)
+    keys = [part for part in err["loc"] if isinstance(part, str)]
+    if keys and keys[-1] in PERSONAL_KEYS and err["type"] != "literal_error":
+        msg = _QUOTED.sub("", msg)  # "'1990-13-01' is not a date" -> "is not a date"
+    return msg
+
+
+def _described(err: Any, model: type[BaseModel] | None) -> str:
     if err["type"] == "extra_forbidden":
         holder = _model_at(model, tuple(err["loc"]))
         if holder is not None:

@@ -8,21 +8,116 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from rarplan.model.needs import NEED_AREAS
 
 CRN_PATTERN = re.compile(r"^[A-Z][0-9]{6}$")
 
+# Every date rarplan reads lies in this window (docs/data.md, "Your data"): an order's dates
+# plus its length in months stay far from the calendar's end (9999-12-31 + 1 month overflows).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+ADULT_AGES = (18, 120)  # a RAR is for adults (RAR guidance, 001 section 1)
+
+
+def _not_a_boolean(value: object) -> object:
+    """TOML and JSON `true` is no number (pydantic would read it as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+def _in_window(value: object) -> object:
+    if isinstance(value, date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"must be a date from {EARLIEST_DATE} to {LATEST_DATE}")
+    return value
+
+
+NotBool = BeforeValidator(_not_a_boolean)
+Whole = Annotated[int, NotBool]  # a whole number, never a boolean
+Real = Annotated[float, NotBool]  # a number, never a boolean
+Day = Annotated[date, AfterValidator(_in_window)]  # a date in the window
+
 Sex = Literal["male", "female"]
-Region = Literal["kent", "surrey", "sussex"]
+# The 12 probation regions of England and Wales (HMPPS Structured Interventions list v1.3.4,
+# docs/sources/reference/structured-interventions.md, "Which regions offer which intervention"),
+# and the three counties of Kent, Surrey and Sussex, which the KSS CRC rate card names.
+ProbationRegion = Literal[
+    "east_midlands",
+    "east_of_england",
+    "greater_manchester",
+    "kent_surrey_sussex",
+    "london",
+    "north_east",
+    "north_west",
+    "south_central",
+    "south_west",
+    "wales",
+    "west_midlands",
+    "yorkshire_humberside",
+]
+PROBATION_REGIONS: tuple[str, ...] = get_args(ProbationRegion)
+REGION_NAMES = {
+    "east_midlands": "East Midlands",
+    "east_of_england": "East of England",
+    "greater_manchester": "Greater Manchester",
+    "kent_surrey_sussex": "Kent, Surrey, Sussex",
+    "london": "London",
+    "north_east": "North East",
+    "north_west": "North West",
+    "south_central": "South Central",
+    "south_west": "South West",
+    "wales": "Wales",
+    "west_midlands": "West Midlands",
+    "yorkshire_humberside": "Yorkshire & Humberside",
+}
+COUNTY_REGION = {
+    "kent": "kent_surrey_sussex",
+    "surrey": "kent_surrey_sussex",
+    "sussex": "kent_surrey_sussex",
+}
+Region = Literal[
+    "kent",
+    "surrey",
+    "sussex",
+    "east_midlands",
+    "east_of_england",
+    "greater_manchester",
+    "kent_surrey_sussex",
+    "london",
+    "north_east",
+    "north_west",
+    "south_central",
+    "south_west",
+    "wales",
+    "west_midlands",
+    "yorkshire_humberside",
+]
 Stage = Literal["pre_sentence", "sentenced"]
 Order = Literal[
     "community_order", "suspended_sentence_order", "licence", "post_sentence_supervision"
 ]
 Setting = Literal["community", "custody"]
+# A RAR is a requirement of a community order or a suspended sentence order only (RAR guidance,
+# 001 sections 1 and 2); a licence and post-sentence supervision follow a custodial sentence.
+RAR_ORDERS: frozenset[str] = frozenset({"community_order", "suspended_sentence_order"})
+ORDER_NAMES = {
+    "community_order": "a community order",
+    "suspended_sentence_order": "a suspended sentence order",
+    "licence": "a licence",
+    "post_sentence_supervision": "post-sentence supervision",
+}
 IndexOffence = Literal[
     "violence",
     "intimate_partner_violence",
@@ -70,24 +165,58 @@ SexualOffendingFactor = Literal[
     "poor_emotional_relationships_with_adults",
     "lack_of_self_management",
 ]
-Percent = Annotated[float, Field(ge=0, le=100)]
-Count = Annotated[int, Field(ge=0, le=1000)]
+Percent = Annotated[float, NotBool, Field(ge=0, le=100)]
+Count = Annotated[int, NotBool, Field(ge=0, le=1000)]
 
 
 class _Strict(BaseModel):
+    # defer_build: a model's validator is built when first used, not on import; most of these
+    # are only ever checked as part of a Case or Plan, and the catalogue reads their fields only.
     model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Sentence(_Strict):
     stage: Stage = "pre_sentence"
     order: Order = "community_order"
-    start_date: date | None = None
-    length_months: Annotated[int, Field(ge=1, le=36)] | None = None
-    rar_max_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    start_date: Day | None = None
+    length_months: Annotated[int, NotBool, Field(ge=1, le=36)] | None = None
+    rar_max_days: Annotated[int, NotBool, Field(ge=1, le=365)] | None = None
     setting: Setting = "community"
     establishment: Annotated[str, Field(max_length=100)] | None = None
-    weeks_to_release: Annotated[int, Field(ge=0, le=1000)] | None = None
+    weeks_to_release: Annotated[int, NotBool, Field(ge=0, le=1000)] | None = None
     other_requirements: list[OtherRequirement] = Field(default_factory=list)
+
+    def months_left(self, today: date) -> int | None:
+        """Whole months of the order left on `today` (all of it before sentence or start)."""
+        if self.length_months is None:
+            return None
+        if self.stage != "sentenced" or self.start_date is None or today <= self.start_date:
+            return self.length_months
+        start = self.start_date
+        gone = (today.year - start.year) * 12 + today.month - start.month
+        gone -= today.day < start.day
+        return max(self.length_months - gone, 0)
+
+    @property
+    def has_rar(self) -> bool:
+        """Whether the sentence has (or, before sentence, would have) a RAR: a community order
+        or suspended sentence order, the person not serving a sentence in custody (001
+        sections 1 and 2). A licence, post-sentence supervision or a prison term has none."""
+        if self.order not in RAR_ORDERS:
+            return False
+        return not (self.stage == "sentenced" and self.setting == "custody")
+
+    @model_validator(mode="after")
+    def _order_fits_stage(self) -> Sentence:
+        if self.order in RAR_ORDERS:
+            return self
+        order = ORDER_NAMES[self.order]
+        if self.stage == "pre_sentence":
+            raise ValueError(
+                f"order: {order} follows a custodial sentence and is not proposed to the court; "
+                "before sentence the order is community_order or suspended_sentence_order"
+            )
+        return self
 
 
 class Offence(_Strict):
@@ -100,30 +229,61 @@ class Offence(_Strict):
     drink_drive_mitigating_factor: bool | None = None
     admits_responsibility: bool | None = None
     linked_to_substance_misuse: bool | None = None
+    # Structured Interventions list v1.3.4, "Criminogenic Need(s) addressed" (row 29):
+    # "Previous or current offence of violence"; "a drink or drug driving offence".
+    previous_violence: bool | None = None
+    drink_or_drug_driving: bool | None = None
 
 
 class Ogrs3Inputs(_Strict):
     """Inputs for estimating OGRS3 when no score from OASys is to hand (`rarplan ogrs`)."""
 
     sex: Sex | None = None
-    age_at_conviction: Annotated[int, Field(ge=10, le=120)]
-    age_at_follow_up: Annotated[int, Field(ge=10, le=120)]
-    sanctions: Annotated[int, Field(ge=1, le=500)]
-    age_at_first_sanction: Annotated[int, Field(ge=0, le=120)]
+    age_at_conviction: Annotated[int, NotBool, Field(ge=10, le=120)]
+    age_at_follow_up: Annotated[int, NotBool, Field(ge=10, le=120)]
+    sanctions: Annotated[int, NotBool, Field(ge=1, le=500)]
+    age_at_first_sanction: Annotated[int, NotBool, Field(ge=0, le=120)]
     offence: Annotated[str, Field(max_length=60)]
 
 
+class ArpInputs(_Strict):
+    """Inputs for estimating the ARP static 2-year score (`rarplan arp`, docs/predictors.md).
+
+    `sex` and `date_of_birth` default to the case's own; `assessment_date` to the day assessed.
+    """
+
+    sex: Sex | None = None
+    date_of_birth: Day | None = None
+    conviction_date: Day
+    follow_up_date: Day | None = None
+    assessment_date: Day | None = None
+    age_at_first_sanction: Annotated[int, NotBool, Field(ge=0, le=120)]
+    sanctions: Annotated[int, NotBool, Field(ge=1, le=500)]
+    offence_category: Annotated[str, Field(max_length=80)]
+
+
 class Scores(_Strict):
-    ogrs: Percent | None = None
+    ogrs: Percent | None = None  # OGRS3, 2-year %
+    arp: Percent | None = None  # the All Reoffending Predictor (OGRS3's successor), 2-year %
     ovp: Percent | None = None
     sara: Level | None = None
     risk_of_harm: RiskOfHarm | None = None
-    oasys_thinking_score: Annotated[int, Field(ge=0, le=100)] | None = None
-    oasys_total_score: Annotated[int, Field(ge=0, le=200)] | None = None
-    oasys_11_6: Annotated[int, Field(ge=0, le=2)] | None = None
-    oasys_11_7: Annotated[int, Field(ge=0, le=2)] | None = None
-    audit: Annotated[int, Field(ge=0, le=40)] | None = None
-    sadq: Annotated[int, Field(ge=0, le=60)] | None = None
+    oasys_thinking_score: Annotated[int, NotBool, Field(ge=0, le=100)] | None = None
+    oasys_total_score: Annotated[int, NotBool, Field(ge=0, le=200)] | None = None
+    oasys_11_6: Annotated[int, NotBool, Field(ge=0, le=2)] | None = None
+    oasys_11_7: Annotated[int, NotBool, Field(ge=0, le=2)] | None = None
+    # Structured Interventions list v1.3.4 (docs/sources/reference/structured-interventions.md,
+    # rows 13 and 29): OASys 11.3 aggressive behaviour; 2.3d and 6.7, an IPV-related offence,
+    # index or historical; the risk-of-serious-harm links of thinking & behaviour and of
+    # attitudes; the total of items 2.6, 7.2, 11.4, 11.6, 11.7, 11.9 and 12.1 (need 2a).
+    oasys_11_3: Annotated[int, NotBool, Field(ge=0, le=2)] | None = None
+    oasys_2_3d: bool | None = None
+    oasys_6_7: bool | None = None
+    oasys_thinking_linked_to_harm: bool | None = None
+    oasys_attitudes_linked_to_harm: bool | None = None
+    oasys_2a_total: Annotated[int, NotBool, Field(ge=0, le=14)] | None = None
+    audit: Annotated[int, NotBool, Field(ge=0, le=40)] | None = None
+    sadq: Annotated[int, NotBool, Field(ge=0, le=60)] | None = None
 
 
 class Needs(_Strict):
@@ -171,12 +331,12 @@ class PlanChoices(_Strict):
         default_factory=dict
     )
     # id -> number of one-hour appointments for "maximum of six hours" services.
-    hours: dict[str, Annotated[int, Field(ge=1, le=36)]] = Field(default_factory=dict)
+    hours: dict[str, Annotated[int, NotBool, Field(ge=1, le=36)]] = Field(default_factory=dict)
     # id -> the officer's desired outcomes, replacing the defaults from the card's aims.
     outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = Field(
         default_factory=dict
     )
-    proposed_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    proposed_days: Annotated[int, NotBool, Field(ge=1, le=365)] | None = None
     agreement: Literal["agreed", "does_not_agree", "could_not_answer"] | None = None
     agreement_note: Annotated[str, Field(max_length=2000)] = ""
     responsible_officer: Annotated[str, Field(max_length=200)] = ""
@@ -187,18 +347,36 @@ class Case(_Strict):
     crn: str
     name: Annotated[str, Field(max_length=200)] | None = None
     sex: Sex | None = None
-    age: Annotated[int, Field(ge=10, le=120)] | None = None
-    date_of_birth: date | None = None
+    age: Annotated[int, NotBool, Field(ge=10, le=120)] | None = None
+    date_of_birth: Day | None = None
     region: Region | None = None
     sentence: Sentence = Field(default_factory=Sentence)
     offence: Offence = Field(default_factory=Offence)
     scores: Scores = Field(default_factory=Scores)
     ogrs3: Ogrs3Inputs | None = None
+    arp: ArpInputs | None = None
     needs: Needs = Field(default_factory=Needs)
     circumstances: Circumstances = Field(default_factory=Circumstances)
     # Answers to the judgement questions of the catalogue ("check" criteria), by key.
     checks: dict[Annotated[str, Field(max_length=80)], bool] = Field(default_factory=dict)
     plan: PlanChoices = Field(default_factory=PlanChoices)
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, value: object) -> object:
+        # "Yorkshire & Humberside", "East of England", "Kent, Surrey, Sussex" as the list writes
+        # them are read as their ids (yorkshire_humberside, east_of_england, kent_surrey_sussex).
+        if isinstance(value, str):
+            words = re.sub(r"[^a-z]+", " ", value.lower().replace("&", " ")).split()
+            value = "_".join(w for w in words if w != "and")
+        return value
+
+    @property
+    def probation_region(self) -> str | None:
+        """The probation region: one of the 12, a KSS county counted as Kent, Surrey, Sussex."""
+        if self.region is None:
+            return None
+        return COUNTY_REGION.get(self.region, self.region)
 
     @field_validator("crn", mode="before")
     @classmethod
@@ -214,11 +392,25 @@ class Case(_Strict):
         s = self.sentence
         if s.stage == "sentenced":
             missing = [k for k in ("start_date", "rar_max_days") if getattr(s, k) is None]
-            if missing and s.setting == "community":
+            if missing and s.setting == "community" and s.has_rar:
                 raise ValueError(
                     "a sentenced case needs sentence." + " and sentence.".join(missing)
                 )
         return self
+
+    def adult_age_problem(self, today: date) -> str | None:
+        """Whether the date of birth gives an adult's age today (ADULT_AGES) that agrees with
+        `age` when both are given (a year's difference allowed: a birthday since). Checked on
+        reading a case file, not on every plan load (ages move on)."""
+        if self.date_of_birth is None:
+            return None
+        years = self.age_on(today)
+        low, high = ADULT_AGES
+        if years is None or not low <= years <= high:
+            return f"date_of_birth: gives an age outside {low} to {high} today"
+        if self.age is not None and not 0 <= years - self.age <= 1:
+            return "date_of_birth: does not agree with age"
+        return None
 
     def age_on(self, when: date) -> int | None:
         """The age in whole years on a date, from `age` or `date_of_birth`."""

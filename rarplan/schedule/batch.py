@@ -68,8 +68,8 @@ def _schedule_chunk(
 
     def write(path: Path, data: bytes) -> Exception | None:
         try:
-            # No copy in .rarplan-history/: the plan's own history keeps the previous schedule.
-            storage.atomic_write(path, data, overwrite=True, keep=False)
+            # The previous version kept in .rarplan-history/, as by every in-place change.
+            storage.atomic_write(path, data, overwrite=True)
         except Exception as exc:  # one plan's failure must not stop the batch
             return exc
         return None

@@ -7,6 +7,10 @@ The rules (RAR guidance, ../shared/seeds/001_246201b7ec5ee73b.txt):
   days already used when re-planning.
 - section 5: offender-management appointments with the RO never count.
 - section 7: appointments fall between the start and the order's end, not necessarily evenly.
+- re-planning keeps what happened (every recorded appointment, and every one before the re-plan
+  date) and offers again each session missed (failed to attend, an acceptable absence, sent
+  home, not held: `rardays.MISSED_OUTCOMES`), as the next offer of the same intervention and
+  session (`Appointment.offer`), within the court's maximum; a missed appointment uses no day.
 A plan that does not fit is refused (RefusedByRules) saying exactly what does not fit and the
 choices; a schedule is never partial. `unscheduled` lists only sessions that cannot be placed
 for a reason other than room (the card gives no count, a custody service, ...).
@@ -23,11 +27,11 @@ from rarplan.model.dates import add_months, minutes_of
 from rarplan.model.errors import InvalidInput, RefusedByRules
 from rarplan.model.plan import Appointment, AttendanceRecord, Plan, Schedule, Unscheduled
 from rarplan.model.rardays import (
-    COUNTING_OUTCOMES,
     OFFENDER_MANAGEMENT,
     counts_towards_rar,
     dates_planned,
     days_planned,
+    missed,
 )
 from rarplan.schedule.calendar import WEEKDAYS, Calendar, Diary
 from rarplan.schedule.placer import (
@@ -41,7 +45,6 @@ from rarplan.schedule.placer import (
 from rarplan.schedule.sessions import Slot, Work, in_order, work_for
 from rarplan.schedule.timetable import from_stored, to_stored
 
-REDO = frozenset({"acceptable_absence", "not_held"})  # the session did not happen: re-plan it
 OM_NAME = "Offender management (RO)"
 
 
@@ -118,16 +121,23 @@ def _sentence(plan: Plan, options: Options, name: str) -> tuple[date, date, int]
     return first, end, rar_max
 
 
+Key = tuple[date, str, int]
+
+
+def _key(a: Appointment | AttendanceRecord) -> Key:
+    return (a.date, a.intervention, a.session)
+
+
 def _kept(previous: Schedule, attendance: list[AttendanceRecord], since: date) -> list[Appointment]:
-    """On a re-plan: appointments before `since` (unless they did not happen: acceptable
-    absence, not held) and any attended ones."""
-    outcome = {(r.date, r.intervention, r.session): r.outcome for r in attendance}
-    kept = []
-    for a in previous.appointments:
-        o = outcome.get((a.date, a.intervention, a.session))
-        if (a.date < since and o not in REDO) or o in COUNTING_OUTCOMES:
-            kept.append(a)
-    return kept
+    """On a re-plan: what happened stays, so attendance records keep their appointment (and
+    the same attendance file applies again): every recorded appointment, and every one before
+    `since`. Missed ones among them use no day, and their sessions are offered again."""
+    recorded = {_key(r) for r in attendance}
+    return [a for a in previous.appointments if a.date < since or _key(a) in recorded]
+
+
+def _missed_keys(attendance: list[AttendanceRecord]) -> set[Key]:
+    return {_key(r) for r in attendance if missed(r)}
 
 
 def _ranges(numbers: Iterable[int]) -> str:
@@ -202,13 +212,14 @@ def _refuse_time(
 
 def _refuse_days(
     appointments: list[Appointment],
+    records: list[AttendanceRecord],
     new: list[Appointment],
     works: list[Work],
     strategy: Strategy,
     rar_max: int,
     used: int,
 ) -> RefusedByRules:
-    counting = dates_planned(appointments)
+    counting = dates_planned(appointments, records)
     over = set(counting[rar_max:])
     late: dict[str, list[int]] = {}
     per_work: dict[str, set[date]] = {}
@@ -245,6 +256,7 @@ def _works(
     timetable: Mapping[str, Slot],
     cal: Calendar,
     kept: list[Appointment],
+    gone: set[Key],
     name: str,
 ) -> tuple[list[Work], list[Unscheduled], list[str], dict[str, str]]:
     """What to place for each chosen intervention, what cannot be, warnings, and names."""
@@ -269,7 +281,10 @@ def _works(
         slot = _slot_for(entry.id, catalogue, timetable, cal) if has_group else None
         got = work_for(entry, chosen, index, slot, name)
         if isinstance(got, Work):
-            got.done = {a.session for a in kept if a.intervention == got.id}
+            mine = [a for a in kept if a.intervention == got.id]
+            got.done = {a.session for a in mine if _key(a) not in gone}
+            for a in mine:  # a session offered again is its next offer
+                got.offers[a.session] = max(got.offers.get(a.session, 1), a.offer or 1) + 1
             works.append(got)
         else:
             unscheduled.append(got)
@@ -330,7 +345,8 @@ def make_schedule(
             )
     cal = Calendar(window, end, av.days, ((r.start, r.end) for r in av.unavailable))
 
-    works, unscheduled, warnings, names = _works(plan, catalogue, timetable, cal, kept, name)
+    gone = _missed_keys(plan.attendance)
+    works, unscheduled, warnings, names = _works(plan, catalogue, timetable, cal, kept, gone, name)
 
     placer = Placer(cal, Diary(), strategy, end)
     for a in kept:
@@ -347,10 +363,12 @@ def make_schedule(
     appointments = sorted(
         kept + placer.appointments, key=lambda a: (a.date, a.start, a.intervention, a.session)
     )
-    planned = days_planned(appointments)
-    used = days_planned(a for a in kept if a.date < window)
+    planned = days_planned(appointments, plan.attendance)
+    used = days_planned((a for a in kept if a.date < window), plan.attendance)
     if planned > rar_max:
-        raise _refuse_days(appointments, placer.appointments, works, strategy, rar_max, used)
+        raise _refuse_days(
+            appointments, plan.attendance, placer.appointments, works, strategy, rar_max, used
+        )
     schedule = Schedule(
         version=previous.version + 1 if previous else 1,
         start=first,

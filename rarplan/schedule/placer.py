@@ -6,6 +6,10 @@
   are still one RAR day: RAR guidance, ../shared/seeds/001_246201b7ec5ee73b.txt, section 4).
 A session that cannot be placed before the order ends is recorded, with every later session of
 its intervention, as not fitting; the caller refuses the whole schedule.
+
+The rhythm runs from the date a session was meant for, not the date it got: a session moved by a
+bank holiday (Easter Monday to the Tuesday) or a busy date is a one-off, and the next one returns
+to the rhythm's weekday (`next_beat`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Placer:
         self.not_fitting: list[NotFitting] = []
         self.first: dict[str, date] = {}
         self.last: dict[str, date] = {}
+        self.beat: dict[str, date] = {}  # the date the rhythm meant for the last one placed
         self.failed: set[str] = set()
 
     def note_kept(self, appointment: Appointment) -> None:
@@ -88,15 +93,20 @@ class Placer:
                 return False
             gap = max(1, ((block_end - begin).days + 1) // len(work.sessions))
         previous = self.last.get(work.id)
+        step = timedelta(days=gap)
+        target = None if previous is None else previous + step
         for n, session in enumerate(remaining):
-            at = earliest if previous is None else max(earliest, previous + timedelta(days=gap))
+            at = earliest if target is None else max(earliest, target)
             placed = self._place_one(work, session, at)
             if placed is None:
                 self._fail(
                     work, remaining[n:], f"no date before the order ends on {self.end.isoformat()}"
                 )
                 return False
-            previous = placed
+            # the rhythm starts where the first session went; later ones keep to it
+            meant = placed if target is None else at
+            self.beat[work.id] = meant
+            target = next_beat(meant, step, placed)
         return True
 
     def _fail(self, work: Work, sessions: list[Session], reason: str) -> None:
@@ -154,6 +164,7 @@ class Placer:
                 minutes=s.minutes,
                 intervention=work.id,
                 session=s.number,
+                offer=work.offers.get(s.number),
                 kind=s.kind,
                 counts_towards_rar=work.counts,
                 place=place,
@@ -205,7 +216,8 @@ class Placer:
                 continue
             if not block and work.id in self.last:
                 if any(s.number not in work.done for s in work.sessions):
-                    cursor = max(cursor, self.last[work.id] + WEEK)
+                    beat = self.beat.get(work.id, self.last[work.id])
+                    cursor = max(cursor, next_beat(beat, WEEK, self.last[work.id]))
         self.compact(alongside, start, among=works)
 
     def compact(self, works: list[Work], start: date, among: list[Work] | None = None) -> None:
@@ -249,6 +261,15 @@ class Placer:
                     break
                 day = self.cal.next_available(day + ONE_DAY)
             period_start = period_end
+
+
+def next_beat(meant: date, step: timedelta, placed: date) -> date:
+    """The rhythm's next date after a session meant for `meant` and placed on `placed`: one
+    step on from `meant`, and further whole steps until it falls after `placed`."""
+    beat = meant + step
+    while beat <= placed:
+        beat += step
+    return beat
 
 
 def _minutes(text: str) -> int:

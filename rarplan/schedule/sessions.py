@@ -74,6 +74,8 @@ class Work:
     may_precede: tuple[str, ...] = ()
     modular_hours: float | None = None  # "maximum of six hours": fewer hours is a choice
     done: set[int] = field(default_factory=set)  # session numbers kept on a re-plan
+    # session number -> the offer its new appointment is (2 after one missed), on a re-plan
+    offers: dict[int, int] = field(default_factory=dict)
 
 
 def _key(name: str, index: int) -> str:

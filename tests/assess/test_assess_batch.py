@@ -7,6 +7,7 @@ Source: issue 5 (JSON lines with `--batch`, plan files, the scripting contract) 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gc
 import io
 import json
@@ -452,3 +453,118 @@ def test_a_failure_at_each_stage_is_reported_at_its_line_and_the_rest_are_writte
     assert all(
         o["plan_file"] == str(out_dir / f"{o['crn']}.plan.toml") for o in out if "error" not in o
     )
+
+
+# --- Issue 19: no crash, no hang when a batch is stopped ---------------------------------------
+
+posix_only = pytest.mark.skipif(
+    sys.platform == "win32", reason="process groups, SIGINT to a group and /proc are POSIX"
+)
+
+
+def _running_batch(tmp_path: Path, *args: str) -> subprocess.Popen[bytes]:
+    """A two-worker batch big enough to still be running after its first line, in its own
+    process group (as a terminal runs it)."""
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines(20000)) + "\n")
+    env = {**os.environ, "RARPLAN_WORKERS": "2"}
+    argv = [sys.executable, "-m", "rarplan", "assess", "--batch", str(source), *args]
+    running = subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        cwd=tmp_path,
+    )
+    assert running.stdout is not None
+    assert running.stdout.readline()  # the batch is under way
+    return running
+
+
+def _workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if not children.exists():
+        pytest.skip("needs /proc/PID/task/PID/children (Linux) to find the workers")
+    return [int(p) for p in children.read_text().split()]
+
+
+@posix_only
+def test_ctrl_c_during_a_two_worker_batch_exits_130_with_one_line(tmp_path: Path) -> None:
+    """Issue 19: Ctrl-C (SIGINT to the whole process group, workers included) ends the batch
+    with exit 130 and one line, no traceback, and never hangs."""
+    import signal
+
+    running = _running_batch(tmp_path, "--out-dir", str(tmp_path / "plans"))
+    os.killpg(running.pid, signal.SIGINT)
+    try:
+        _, err = running.communicate(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 130, err
+    assert err.decode().strip().splitlines() == ["rarplan: interrupted"]
+
+
+@posix_only
+def test_a_killed_worker_stops_the_batch_with_a_clear_error(tmp_path: Path) -> None:
+    """Issue 19: a worker killed (out of memory, kill -9) stops the batch with one line and
+    exit 1; it never hangs, and the plans reported are whole."""
+    import signal
+
+    running = _running_batch(tmp_path, "--out-dir", str(tmp_path / "plans"))
+    os.kill(_workers_of(running.pid)[0], signal.SIGKILL)
+    try:
+        _, err = running.communicate(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 1, err
+    text = err.decode()
+    assert text.startswith("rarplan: error: a worker process of the batch stopped"), text
+    assert len(text.splitlines()) == 1 and "Traceback" not in text
+    for plan in (tmp_path / "plans").glob("*.plan.toml"):
+        assert plan.stat().st_size > 0
+
+
+@posix_only
+def test_killing_the_main_process_ends_its_workers(tmp_path: Path) -> None:
+    """Issue 19: the main process killed, its workers end too, quietly (none waits for work
+    for ever)."""
+    import signal
+
+    running = _running_batch(tmp_path, "--no-plan")
+    workers = _workers_of(running.pid)
+    assert workers
+    running.kill()
+    running.wait(timeout=30)
+    for pid in workers:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.05)
+        assert not _alive(pid), f"worker {pid} outlived the main process"
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(running.pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped by init has ended)."""
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+@posix_only
+def test_a_closed_output_pipe_ends_the_batch_quietly(tmp_path: Path) -> None:
+    """Issue 19: `rarplan assess --batch ... | head -1`: the reader goes away; the batch
+    stops with exit 141 (as a shell shows SIGPIPE), nothing on stderr, no crash log."""
+    running = _running_batch(tmp_path, "--no-plan")
+    assert running.stdout is not None and running.stderr is not None
+    running.stdout.close()
+    try:
+        err = running.stderr.read()
+        running.wait(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 141, err
+    assert err == b""

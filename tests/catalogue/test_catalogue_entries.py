@@ -158,10 +158,7 @@ ELIGIBLE: dict[str, dict[str, Any]] = {
     },
     "msrp-home": {"needs.accommodation": True},
     "msrp-future": {"needs.education_training_employment": True},
-    "preparation-for-work": {
-        "circumstances.jsa_over_six_months": True,
-        "circumstances.on_esa": True,
-    },
+    "preparation-for-work": {"circumstances.jsa_over_six_months": True},
     "cscs-card-training": {
         "needs.education_training_employment": True,
         "checks.cscs_construction": True,
@@ -183,10 +180,14 @@ ELIGIBLE: dict[str, dict[str, Any]] = {
     "positive-futures": {},
     "anger-management": {},
     "domestic-abuse-programme": {"checks.da_below_bbr_threshold": True},
-    "gypsy-traveller-domestic-abuse": {"circumstances.gypsy_traveller": True},
+    "gypsy-traveller-domestic-abuse": {
+        "circumstances.gypsy_traveller": True,
+        "checks.domestic_abuse_to_address": True,
+    },
     "domestic-abuse-one-to-one": {
         "offence.index_offence": "intimate_partner_violence",
         "circumstances.group_unsuitable": True,
+        "checks.refuses_treatment": False,
     },
     "victim-awareness": {},
     "compulsive-obsessive-behaviour": {},
@@ -268,6 +269,29 @@ def parts(e: Intervention) -> list[tuple[str, int, int | None, bool]]:
 
 def card_text() -> str:
     return (SEEDS / CARD).read_text(encoding="utf-8")
+
+
+def card_block(e: Intervention) -> str:
+    """The entry's part of the card: from its heading to the next "Back to top"."""
+    heading = f"Back to top\n{e.section}\n\n{e.name}\n"
+    text = card_text()
+    assert heading in text, e.id
+    return text.split(heading, 1)[1].split("Back to top")[0]
+
+
+# Criteria in another entry's words: Domestic Abuse One-to-One is for people who "meet the
+# criteria for BBR", so it carries BBR's not-suitable lines (its note says so).
+BORROWED = {
+    (
+        "domestic-abuse-one-to-one",
+        "Service users who do not admit responsibility for at least one act of domestic abuse "
+        "or refuse to undertake treatment",
+    ): "building-better-relationships",
+    (
+        "domestic-abuse-one-to-one",
+        "Individuals with serious mental health or substance misuse issues",
+    ): "building-better-relationships",
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -403,10 +427,8 @@ def test_nsi_notes_only_where_the_card_asks_for_module_details() -> None:
 @pytest.mark.parametrize("entry_id", IDS[:-1])
 def test_card_words_are_verbatim(entry_id: str) -> None:
     """Name, section, aims, duration, NSI strings and criteria texts are the card's own words."""
-    text = card_text()
     e = entry(entry_id)
-    assert f"Back to top\n{e.section}\n\n{e.name}\n" in text
-    block = text.split(f"Back to top\n{e.section}\n\n{e.name}\n", 1)[1].split("Back to top")[0]
+    block = card_block(e)
     for line in [*e.aims, *e.duration.text]:
         assert f"  • {line}\n" in block, line
     category = e.nsi.category
@@ -418,6 +440,14 @@ def test_card_words_are_verbatim(entry_id: str) -> None:
     for criterion in [*e.eligibility, *e.not_suitable]:
         if criterion.text == "Available in Sussex only":  # from the name, not a bullet
             assert "(available in Sussex only)" in e.name
+            continue
+        if criterion.text == e.summary:  # the card's description of the service, read as a rule
+            assert f"\n{e.summary}\n" in block and criterion.note, criterion.text
+            continue
+        lender = BORROWED.get((entry_id, criterion.text))
+        if lender is not None:  # another entry's line, which the note names
+            assert criterion.note and entry(lender).name in criterion.note, criterion.text
+            assert f"  • {criterion.text}\n" in card_block(entry(lender)), criterion.text
             continue
         for piece in re.split(r"; or |\. Not suitable: ", criterion.text):
             assert f"  • {piece}" in block, piece
@@ -481,13 +511,16 @@ def test_shared_not_suitable_lines(entry_id: str, fact: str, value: bool, words:
         ("resolve", "sex", "Male service users aged 18+"),
         ("resolve", "offence.sexually_motivated", "sexually motivated"),
         ("drink-impaired-drivers", "scores.audit", "AUDIT score >20"),
+        ("drink-impaired-drivers", "circumstances.alcohol_dependent", "AUDIT score >20"),
+        ("drink-impaired-drivers", "circumstances.misuses_illegal_drugs", "AUDIT score >20"),
+        ("drink-impaired-drivers", "offence.index_offence", "around drinking"),
         ("drink-impaired-drivers", "sentence.length_months", "Order of at least 12 months"),
         ("thinking-skills-programme", "offence.impulsive", "history of impulsive offences"),
         ("thinking-skills-programme", "scores.oasys_total_score", "OASys total score >7"),
         ("building-better-relationships", "scores.sara", "SARA"),
         ("ruready", "sentence.weeks_to_release", "last 12 weeks of sentence"),
         ("womens-resettlement-programme", "sentence.establishment", "East Sutton Park"),
-        ("preparation-for-work", "circumstances.on_esa", "Jobseeker's Allowance"),
+        ("preparation-for-work", "circumstances.jsa_over_six_months", "Jobseeker's Allowance"),
         ("preparation-for-work", "circumstances.works_shifts", "shift patterns"),
         ("cadu", "scores.ogrs", "Low to medium risk of harm and reoffending"),
         ("beai", "circumstances.unstable_mental_health", "unmet mental health problems"),
@@ -496,6 +529,9 @@ def test_shared_not_suitable_lines(entry_id: str, fact: str, value: bool, words:
         ("senior-attendance-centre", "age", "aged 18 to 24"),
         ("domestic-abuse-programme", "scores.risk_of_harm", "High risk offenders"),
         ("gypsy-traveller-domestic-abuse", "circumstances.gypsy_traveller", "gypsy"),
+        ("gypsy-traveller-domestic-abuse", "checks.domestic_abuse_to_address", "domestic abuse"),
+        ("domestic-abuse-one-to-one", "offence.admits_responsibility", "admit responsibility"),
+        ("domestic-abuse-one-to-one", "checks.refuses_treatment", "refuse to undertake"),
         ("domestic-abuse-one-to-one", "circumstances.group_unsuitable", "in a group"),
         ("positive-futures", "sex", "Men and women"),
         ("mentor-support", "sex", "Men and women"),
@@ -539,7 +575,7 @@ def test_resolve() -> None:
 
 
 def test_drink_impaired_drivers() -> None:
-    """003 > Accredited Programmes > Drink Impaired Drivers."""
+    """003 > Accredited Programmes > Drink Impaired Drivers: limits that still pass."""
     e = entry("drink-impaired-drivers")
     assert e.accredited and not e.counts_towards_rar
     assert parts(e) == [
@@ -549,17 +585,55 @@ def test_drink_impaired_drivers() -> None:
     ]
     assert (e.nsi.category, e.nsi.sub_category) == ("ES - RAR Programme", "Drink Impaired Drivers")
     assert "alcohol_misuse" in e.needs
-    # Limits that still pass: women, AUDIT 20, three convictions, first conviction mitigated.
+    # Limits that still pass: women, AUDIT 20, two previous convictions (three with the index
+    # one), first conviction mitigated.
     for changes in (
         {"sex": "female"},
         {"scores.audit": 20},
-        {"offence.previous_convictions": 3},
+        {"offence.previous_convictions": 2},
         {
             "offence.first_drink_drive_conviction": True,
             "offence.drink_drive_mitigating_factor": True,
         },
     ):
         assert judge("drink-impaired-drivers", changes).status == "eligible", changes
+
+
+def test_drink_impaired_drivers_is_for_drink_drive_offending() -> None:
+    """003 > Accredited Programmes > Drink Impaired Drivers, its description: "A programme to
+    challenge thinking and behaviour around drinking, and to promote safer driving". An alcohol
+    case that is not drink-driving is excluded (never a `check`, whatever its drink-drive facts),
+    so the assessment never makes it the preferred programme (001 section 2)."""
+    text = "A programme to challenge thinking and behaviour around drinking, and to promote safer"
+    criterion = next(c for c in entry("drink-impaired-drivers").eligibility if text in c.text)
+    assert criterion.note and "drink-driving index offence" in criterion.note
+    for offence in ("violence", "acquisitive", "motoring", "drugs"):
+        changes = {
+            "offence.index_offence": offence,
+            "needs.alcohol_misuse": True,
+            "offence.first_drink_drive_conviction": MISSING,
+            "offence.drink_drive_mitigating_factor": MISSING,
+        }
+        result = judge("drink-impaired-drivers", changes)
+        assert result.status == "excluded", (offence, result)
+        assert result.reasons == (criterion.text,), result.reasons
+
+    from rarplan.assess.assessment import assess
+
+    base = {
+        "needs.alcohol_misuse": True,
+        "needs.attitudes_thinking_behaviour": True,
+        "scores.ogrs": 30,
+        "scores.ovp": 10,
+        "offence.impulsive": False,
+    }
+    drink_driver = assess(make_case({**base, "offence.index_offence": "drink_driving"}), load())
+    assert drink_driver.assessment.accredited_programmes == ["drink-impaired-drivers"]
+    not_a_drink_driver = assess(
+        make_case({**base, "offence.index_offence": "public_order"}), load()
+    )
+    assert "drink-impaired-drivers" not in not_a_drink_driver.assessment.accredited_programmes
+    assert not any("Drink Impaired" in w for w in not_a_drink_driver.assessment.warnings)
 
 
 def test_thinking_skills_programme() -> None:
@@ -666,6 +740,49 @@ def test_womens_resettlement_programme() -> None:
     assert judge("womens-resettlement-programme", changes).status == "eligible"
 
 
+@pytest.mark.parametrize(
+    "establishment,eligible",
+    [
+        ("HMP East Sutton Park", True),
+        ("East Sutton Park", True),  # as the card's heading writes it
+        ("east sutton park", True),
+        ("HMP  EAST SUTTON PARK", True),
+        ("HM Prison East Sutton Park", True),
+        ("Bronzefield", True),
+        ("hmp bronzefield", True),
+        ("HMP/YOI Bronzefield", True),
+        ("Sutton Park", False),
+        ("HMP Maidstone", False),
+        ("East Sutton", False),
+    ],
+)
+def test_womens_resettlement_establishment_with_or_without_hmp(
+    establishment: str, eligible: bool
+) -> None:
+    """003 > Resettlement services > Women's Resettlement Programme: "Women at HMP East Sutton
+    Park and HMP Bronzefield" (the heading says "East Sutton Park"): a prison's name matches
+    with or without "HMP" and in any case; another prison does not."""
+    result = judge("womens-resettlement-programme", {"sentence.establishment": establishment})
+    if eligible:
+        assert result.status == "eligible", result
+    else:
+        assert result.status == "excluded", result
+        assert result.reasons == ("Women at HMP East Sutton Park and HMP Bronzefield",)
+
+
+def test_ttg_level_3_named_prisons_match_without_hmp() -> None:
+    """003 > Resettlement services > Through the Gate services (level three): "Prisoners at HMP
+    Maidstone or HMP Swaleside who have one or more of the listed vulnerabilities". That route
+    needs no levels one and two, so it shows whether "maidstone" is taken for "HMP Maidstone"."""
+    none_done: dict[str, Any] = {"circumstances.completed_interventions": []}
+    not_suitable = "Not suitable: Service users who have not received level one or two support"
+    for prison in ("maidstone", "Swaleside", "HMP SWALESIDE", "HM Prison Maidstone"):
+        result = judge("ttg-level-3", {**none_done, "sentence.establishment": prison})
+        assert result.reasons == (not_suitable,), (prison, result.reasons)  # eligibility holds
+    result = judge("ttg-level-3", {**none_done, "sentence.establishment": "Lewes"})
+    assert any(r.startswith("Prisoners at HMP Maidstone") for r in result.reasons), result
+
+
 EXCLUSIONS_1_TO_9: Rows = {
     # 003 > Accredited Programmes > Resolve
     "resolve": [
@@ -683,10 +800,18 @@ EXCLUSIONS_1_TO_9: Rows = {
     ],
     # 003 > Accredited Programmes > Drink Impaired Drivers
     "drink-impaired-drivers": [
+        ({"offence.index_offence": "violence"}, EL, "thinking and behaviour around drinking"),
+        ({"offence.index_offence": "motoring"}, EL, "thinking and behaviour around drinking"),
         ({"scores.ogrs": 50}, EL, "OGRS <50"),
         ({"sentence.length_months": 11}, EL, "Order of at least 12 months"),
         ({"scores.audit": 21}, NS, "(AUDIT score >20)"),
+        # Not AUDIT alone: dependence, drug misuse or chronic misuse are serious problems too.
+        ({"circumstances.alcohol_dependent": True}, NS, "(AUDIT score >20)"),
+        ({"circumstances.misuses_illegal_drugs": True}, NS, "(AUDIT score >20)"),
+        ({"circumstances.chronic_substance_misuse": True}, NS, "(AUDIT score >20)"),
         ({"offence.first_drink_drive_conviction": True}, NS, "First time drink drive"),
+        # The index conviction counts: three previous convictions make four.
+        ({"offence.previous_convictions": 3}, NS, "four or more convictions"),
         ({"offence.previous_convictions": 4}, NS, "four or more convictions"),
     ],
     # 003 > Accredited Programmes > Thinking Skills Programme

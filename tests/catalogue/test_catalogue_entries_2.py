@@ -11,20 +11,24 @@ from typing import Any
 
 import pytest
 
+from rarplan.assess.eligibility import judge_one
 from rarplan.catalogue.models import Intervention
 from rarplan.model.needs import GUIDANCE_NEEDS, NEED_AREAS
 from tests.catalogue.test_catalogue_entries import (
     EL,
+    ELIGIBLE,
     EXCLUSIONS_1_TO_9,
     MISSING,
     NS,
     Rows,
     assert_check,
     assert_excluded,
+    card_text,
     entry,
     exclusion_params,
     judge,
     load,
+    make_case,
     parts,
     reason_for,
 )
@@ -78,6 +82,29 @@ def test_preparation_for_work() -> None:
     assert parts(e) == [("group", 6, 120, False)]
     assert (e.nsi.category, e.nsi.sub_category) == ("ES - E/T/E KSS", "Preparation for Work")
     assert judge("preparation-for-work", {"scores.risk_of_harm": "medium"}).status == "eligible"
+
+
+@pytest.mark.parametrize(
+    "jsa,esa,status",
+    [
+        (True, False, "eligible"),
+        (False, True, "eligible"),
+        (True, True, "eligible"),
+        (False, False, "excluded"),
+        (MISSING, True, "eligible"),
+        (MISSING, False, "check"),
+        (False, MISSING, "check"),
+    ],
+)
+def test_preparation_for_work_either_benefit(jsa: Any, esa: Any, status: str) -> None:
+    """003 > Education, training and employment services > Preparation for Work: "Subject to
+    Jobseeker's Allowance for longer than six months and are currently on Employment Support
+    Allowance", read as either benefit (JSA and ESA are not paid for the same period)."""
+    criterion = next(c for c in entry("preparation-for-work").eligibility if "Jobseeker" in c.text)
+    assert criterion.note and "either benefit" in criterion.note
+    changes = {"circumstances.jsa_over_six_months": jsa, "circumstances.on_esa": esa}
+    result = judge("preparation-for-work", changes)
+    assert result.status == status, result
 
 
 def test_cscs_card_training() -> None:
@@ -320,6 +347,29 @@ def test_gypsy_traveller_domestic_abuse() -> None:
     assert [c.text for c in e.not_suitable] == STANDARD_NOT_SUITABLE
 
 
+def test_gypsy_traveller_domestic_abuse_needs_domestic_abuse() -> None:
+    """003 > ... > Gypsy/Traveller Domestic Abuse Programme: it addresses domestic abuse ("To
+    reduce the number of incidents of domestic abuse"), so the background alone is not
+    eligibility: an index offence of intimate partner violence, or the officer's yes."""
+    gypsy = "gypsy-traveller-domestic-abuse"
+    question = "Is there domestic abuse by the person"
+    # The background alone: a question, never eligible.
+    assert_check(gypsy, {"checks.domestic_abuse_to_address": MISSING}, question)
+    # An intimate partner violence index offence answers it.
+    changes = {
+        "checks.domestic_abuse_to_address": MISSING,
+        "offence.index_offence": "intimate_partner_violence",
+    }
+    assert judge(gypsy, changes).status == "eligible"
+    # Domestic abuse without the background is not enough either.
+    changes = {"offence.index_offence": "intimate_partner_violence"}
+    assert_excluded(
+        gypsy,
+        {**changes, "circumstances.gypsy_traveller": False},
+        "Service users from a gypsy or traveller background",
+    )
+
+
 def test_domestic_abuse_one_to_one() -> None:
     """003 > Attitudes, thinking and behaviour services > Domestic Abuse One-to-One Programme."""
     e = entry("domestic-abuse-one-to-one")
@@ -327,6 +377,41 @@ def test_domestic_abuse_one_to_one() -> None:
     assert e.nsi.category == "ES - Domestic Violence KSS"
     assert e.nsi.sub_category == "One-to-One Programme"
     assert e.delivery == "one_to_one"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"offence.admits_responsibility": False},
+        {"checks.refuses_treatment": True},
+        {"checks.refuses_treatment": MISSING},
+        {"circumstances.misuses_illegal_drugs": True},
+        {"circumstances.alcohol_dependent": True},
+        {"circumstances.group_unsuitable": False},
+        {"scores.sara": "low"},
+    ],
+)
+def test_domestic_abuse_one_to_one_means_bbr_eligibility_and_suitability(
+    changes: dict[str, Any],
+) -> None:
+    """003 > ... > Domestic Abuse One-to-One Programme: "meet the criteria for Building Better
+    Relationships (BBR)" is BBR's eligibility and its suitability. On a case that cannot do
+    group work, the one-to-one is eligible exactly when BBR would be, and a person who denies
+    responsibility meets neither."""
+    one_to_one = judge("domestic-abuse-one-to-one", changes)
+    case = make_case({**ELIGIBLE["building-better-relationships"], **changes})
+    bbr = judge_one(load(), case, "building-better-relationships")
+    if changes.get("circumstances.group_unsuitable") is False:
+        assert (one_to_one.status, bbr.status) == ("excluded", "eligible")  # BBR, not this
+    else:
+        assert one_to_one.status == bbr.status, (changes, one_to_one, bbr)
+    if changes == {"offence.admits_responsibility": False}:
+        reason = (
+            "Not suitable: Service users who do not admit responsibility for at least one act "
+            "of domestic abuse or refuse to undertake treatment"
+        )
+        assert one_to_one.reasons == bbr.reasons == (reason,)
 
 
 def test_victim_awareness() -> None:
@@ -441,8 +526,9 @@ EXCLUSIONS_10_TO_40: Rows = {
     ],
     "preparation-for-work": [
         ({"scores.risk_of_harm": "high"}, EL, "Low to medium risk of harm"),
-        ({"circumstances.on_esa": False}, EL, "Employment Support Allowance"),
-        ({"circumstances.jsa_over_six_months": False}, EL, "Jobseeker's Allowance"),
+        # Neither benefit (the eligible case is on JSA only, not ESA).
+        ({"circumstances.jsa_over_six_months": False}, EL, "Employment Support Allowance"),
+        ({"circumstances.alcohol_dependent": True}, NS, "chronic drug and alcohol use"),
         ({"circumstances.unstable_mental_health": True}, NS, "unstable mental health"),
         ({"circumstances.speaks_english": False}, NS, "unable to speak English"),
         ({"circumstances.works_shifts": True}, NS, "work shift patterns"),
@@ -451,6 +537,8 @@ EXCLUSIONS_10_TO_40: Rows = {
         ({"checks.cscs_construction": False}, EL, "the construction industry"),
         ({"needs.education_training_employment": False}, EL, "the construction industry"),
         ({"circumstances.chronic_substance_misuse": True}, NS, "unmet substance misuse"),
+        ({"circumstances.alcohol_dependent": True}, NS, "unmet substance misuse"),
+        ({"circumstances.misuses_illegal_drugs": True}, NS, "unmet substance misuse"),
         ({"circumstances.unstable_mental_health": True}, NS, "unmet substance misuse"),
     ],
     "job-club": [
@@ -549,6 +637,7 @@ EXCLUSIONS_10_TO_40: Rows = {
     # 003 > Attitudes, thinking and behaviour services > Gypsy/Traveller Domestic Abuse Programme
     "gypsy-traveller-domestic-abuse": [
         ({"circumstances.gypsy_traveller": False}, EL, "gypsy or traveller background"),
+        ({"checks.domestic_abuse_to_address": False}, EL, "incidents of domestic abuse"),
         ({"circumstances.chronic_substance_misuse": True}, NS, "unaddressed chronic drug"),
         ({"circumstances.speaks_english": False}, NS, "unable to speak English"),
         ({"circumstances.works_shifts": True}, NS, "work shift patterns"),
@@ -563,6 +652,10 @@ EXCLUSIONS_10_TO_40: Rows = {
         ({"scores.oasys_11_6": 1}, EL, "meet the criteria for Building Better"),
         ({"sex": "female"}, NS, "Women"),
         ({"circumstances.chronic_substance_misuse": True}, NS, "chronic drug and alcohol use"),
+        # BBR's suitability, carried over: "meet the criteria for BBR".
+        ({"offence.admits_responsibility": False}, NS, "do not admit responsibility"),
+        ({"checks.refuses_treatment": True}, NS, "do not admit responsibility"),
+        ({"circumstances.misuses_illegal_drugs": True}, NS, "serious mental health"),
     ],
     # 003 > ... > Victim Awareness (Rehabilitation Activity Requirement)
     "victim-awareness": [
@@ -588,6 +681,94 @@ def test_exclusions_entries_10_to_40(
 ) -> None:
     """Each eligibility and not-suitable line of the card, failed by a case, with its words."""
     assert_excluded(entry_id, changes, reason_for(entry_id, kind, fragment))
+
+
+# Every substance line of the card (003 "Not suitable" bullets on drugs, alcohol or substance
+# misuse) and the substance facts each reads. "Substance misuse issues" and "serious drug or
+# alcohol problems" read every one; "chronic drug and alcohol use" reads chronic misuse and
+# alcohol dependence (chronic alcohol use), not a recorded misuse of illegal drugs alone.
+SUBSTANCE_FACTS = (
+    "circumstances.chronic_substance_misuse",
+    "circumstances.alcohol_dependent",
+    "circumstances.misuses_illegal_drugs",
+)
+ISSUES, CHRONIC = SUBSTANCE_FACTS, SUBSTANCE_FACTS[:2]
+SUBSTANCE_LINES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("resolve", "or substance misuse issues", ISSUES),
+    ("drink-impaired-drivers", "serious drug or alcohol problems", ISSUES),
+    ("thinking-skills-programme", "or substance misuse issues", ISSUES),
+    ("building-better-relationships", "serious mental health or substance misuse", ISSUES),
+    ("womens-resettlement-programme", "chronic drug and alcohol use", CHRONIC),
+    ("preparation-for-work", "chronic drug and alcohol use", CHRONIC),
+    ("cscs-card-training", "unmet substance misuse", ISSUES),
+    ("cadu", "chronic drug and alcohol use", CHRONIC),
+    ("believe-and-succeed", "chronic drug and alcohol use", CHRONIC),
+    ("positive-futures", "chronic drug and alcohol use", CHRONIC),
+    ("anger-management", "chronic drug and alcohol use", CHRONIC),
+    ("domestic-abuse-programme", "chronic drug and alcohol use", CHRONIC),
+    ("gypsy-traveller-domestic-abuse", "chronic drug and alcohol use", CHRONIC),
+    ("domestic-abuse-one-to-one", "chronic drug and alcohol use", CHRONIC),
+    ("domestic-abuse-one-to-one", "serious mental health or substance misuse", ISSUES),
+    ("victim-awareness", "chronic drug and alcohol use", CHRONIC),
+]
+SUBSTANCE_WORDS = ("substance", "drug", "alcohol")
+# About the offence, not the person's use: "high alcohol blood reading" is a mitigating factor.
+FIRST_DRINK_DRIVE = (
+    "First time drink drive conviction unless a mitigating factor e.g. high alcohol blood "
+    "reading or causing an accident"
+)
+
+
+def _about_substances(text: str) -> bool:
+    return text != FIRST_DRINK_DRIVE and any(word in text.lower() for word in SUBSTANCE_WORDS)
+
+
+def test_every_substance_line_of_the_catalogue_and_the_card_is_listed() -> None:
+    """The table above is complete: every not-suitable line about substances, in the catalogue
+    and among the card's bullets."""
+    listed = {(entry_id, reason_for(entry_id, NS, f)) for entry_id, f, _ in SUBSTANCE_LINES}
+    in_catalogue = {
+        (e.id, f"Not suitable: {c.text}")
+        for e in load()
+        for c in e.not_suitable
+        if _about_substances(c.text)
+    }
+    assert in_catalogue == listed
+    card = card_text().split("Not suitable\n")[1:]
+    bullets = {
+        line.removeprefix("  • ")
+        for part in card
+        for line in part.split("\n\n")[0].splitlines()
+        if _about_substances(line.removeprefix("  • "))
+    }
+    assert bullets == {text.removeprefix("Not suitable: ") for _, text in in_catalogue}
+
+
+@pytest.mark.parametrize("fact", SUBSTANCE_FACTS)
+@pytest.mark.parametrize(
+    "entry_id,fragment,reads",
+    [pytest.param(*row, id=f"{row[0]}-{row[1][:12]}") for row in SUBSTANCE_LINES],
+)
+def test_substance_lines_read_every_substance_fact(
+    entry_id: str, fragment: str, reads: tuple[str, ...], fact: str
+) -> None:
+    """003, each entry's substance line: a substance fact it reads excludes when true and makes
+    the line a question when unrecorded; one it does not read changes nothing. Each reading is
+    stated in the criterion's note, naming the facts it reads."""
+    reason = reason_for(entry_id, NS, fragment)
+    criterion = next(c for c in entry(entry_id).not_suitable if reason.endswith(c.text))
+    assert criterion.note, reason
+    for name in reads:
+        assert name in criterion.note, (name, reason)
+    recorded = judge(entry_id, {fact: True})
+    unrecorded = judge(entry_id, {fact: MISSING})
+    if fact in reads:
+        assert recorded.status == "excluded" and reason in recorded.reasons, recorded
+        assert unrecorded.status == "check", unrecorded
+        assert any(criterion.text in r and fact in r for r in unrecorded.reasons), unrecorded
+    else:
+        assert reason not in recorded.reasons, recorded
+        assert not any(criterion.text in r for r in unrecorded.reasons), unrecorded
 
 
 # Criteria no recorded value can fail: "Men and women" holds for either sex. A missing sex makes

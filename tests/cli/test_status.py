@@ -170,9 +170,10 @@ def test_status_text_reports_skipped_files_on_stderr():
     assert err_lines[1].startswith("rarplan: skipped plans/foreign.plan.toml: ")
     lines = result.stdout.splitlines()
     assert lines[0].split() == (
-        "CRN Band Ordered Planned Done Next appointment Order end Absences At risk".split()
+        "CRN File Band Days Next Order end Failures To record At risk".split()
     )
-    assert lines[1].split()[0] == "A000001" and lines[1].rstrip().endswith("AT RISK")
+    assert lines[1].split()[:4] == ["A000001", "A000001.plan.toml", "medium", "0/20/20"]
+    assert "AT RISK: 20 days need to 2028-02-21" in lines[1]
     assert "2 BREACH" in lines[3]
     assert lines[4].startswith("C000003") and lines[4].rstrip().endswith("completed")
     assert "Jane" not in result.output
@@ -302,10 +303,13 @@ def test_damage_in_an_unread_table_needs_check():
     ("edit", "reason"),
     [
         (lambda t: t.replace('band = "medium"', 'band = "huge"'), "assessment.band"),
-        (lambda t: t.replace('outcome = "attended"', 'outcome = "maybe"'), "attendance[0].outcome"),
+        (
+            lambda t: t.replace('outcome = "attended_complied"', 'outcome = "maybe"'),
+            "attendance[0].outcome",
+        ),
         (lambda t: t.replace("rar_max_days = 20", "rar_max_days = -1"), "rar_max_days"),
         (lambda t: t[: t.index("[case.scores]") + 20], "not valid TOML"),  # cut in [case]
-        (lambda t: t.replace("schema_version = 2", "schema_version = 9"), "schema_version 9"),
+        (lambda t: t.replace("schema_version = 3", "schema_version = 9"), "schema_version 9"),
     ],
 )
 def test_damage_in_a_shown_table_is_reported(edit, reason):

@@ -94,7 +94,7 @@ OFFENCE = (
     + "6" + ENTER
     + UP + ENTER  # linked to substance misuse: no
 )  # fmt: skip
-SCORES = "62" + ENTER + "18" + ENTER + UP * 3 + ENTER + "4\r6\r1\r1\r"
+SCORES = DOWN + ENTER + "62" + ENTER + "18" + ENTER + UP * 3 + ENTER + "4\r6\r1\r1\r"
 NEEDS = SPACE + DOWN + SPACE + DOWN * 2 + SPACE + DOWN * 4 + SPACE + ENTER
 CIRCUMSTANCES = ENTER + ENTER  # none of the facts, no vulnerabilities
 CASE_KEYS = IDENTITY + SENTENCE_START + SENTENCE_END + OFFENCE + SCORES + NEEDS + CIRCUMSTANCES

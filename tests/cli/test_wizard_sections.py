@@ -93,14 +93,15 @@ def test_domestic_abuse_asks_responsibility_and_sara(tmp_path: Path, catalogue: 
     offence = s.draft.data["offence"]
     assert offence["admits_responsibility"] is True
     assert "first_drink_drive_conviction" not in offence  # no longer relevant: dropped
-    keys = "55" + ENTER + ENTER + UP * 2 + ENTER + ENTER + ENTER * 4  # OGRS; OVP; SARA medium
+    keys = DOWN + ENTER + "55" + ENTER  # OGRS3; 55
+    keys += ENTER + UP * 2 + ENTER + ENTER + ENTER * 4  # OVP; SARA medium
     drive(keys, ws.scores, s)
     assert s.draft.data["scores"] == {"ogrs": 55, "sara": "medium"}
 
 
 def test_ogrs_can_be_estimated_from_the_ogrs3_inputs(tmp_path: Path, catalogue: Catalogue) -> None:
     s = session(tmp_path, catalogue, age=34)
-    keys = "e" + ENTER + ENTER  # estimate; sex (not recorded yet): male
+    keys = DOWN + ENTER + "e" + ENTER + ENTER  # OGRS3; estimate; sex (not recorded yet): male
     keys += ENTER + ENTER + "7" + ENTER + "17" + ENTER + ENTER  # ages 34, 34; category: violence
     keys += ENTER + ENTER + ENTER * 4
     drive(keys, ws.scores, s)
@@ -119,7 +120,7 @@ def test_ogrs_can_be_estimated_from_the_ogrs3_inputs(tmp_path: Path, catalogue: 
 def test_resuming_in_the_middle_of_the_ogrs3_inputs(tmp_path: Path, catalogue: Catalogue) -> None:
     s = session(tmp_path, catalogue, age=34, sex="male")
     with pytest.raises(KeyboardInterrupt):
-        drive("e" + ENTER + ENTER + CTRL_C, ws.scores, s)
+        drive(DOWN + ENTER + "e" + ENTER + ENTER + CTRL_C, ws.scores, s)
     s.draft.skip = set(s.draft.answered)  # as --resume does
     keys = ENTER + "3" + ENTER + "20" + ENTER + ENTER + ENTER + ENTER + ENTER * 4
     drive(keys, ws.scores, s)
@@ -209,3 +210,26 @@ def test_guard_maps_an_interrupted_wizard_to_130(catalogue: Catalogue) -> None:
     with pytest.raises(typer.Exit) as exit_:
         drive(IDENTITY + CTRL_C, guard(command))
     assert exit_.value.exit_code == 130
+
+
+def test_the_wizard_asks_for_arp_first(tmp_path: Path, catalogue: Catalogue) -> None:
+    """Issue 18: the officer has an ARP score by default (docs/predictors.md, "ARP in a case
+    file"); OGRS3 is one key away."""
+    s = session(tmp_path, catalogue)
+    keys = ENTER + "58" + ENTER + ENTER + ENTER * 4 + ENTER * 4  # ARP; 58; OVP; harm; OASys
+    drive(keys, ws.scores, s)
+    assert s.draft.data["scores"] == {"arp": 58}
+    assert s.ogrs() == 58
+
+
+def test_the_wizard_estimates_arp_from_its_inputs(tmp_path: Path, catalogue: Catalogue) -> None:
+    """The reference's worked example inputs (docs/sources/reference/arp.md, section 6)."""
+    s = session(tmp_path, catalogue, sex="male", date_of_birth="1990-01-01")
+    keys = ENTER + "e" + ENTER  # ARP; estimate
+    keys += "2024-01-01" + ENTER + "2026-01-01" + ENTER + "2" + ENTER + "18" + ENTER
+    keys += ENTER  # the first offence category
+    keys += ENTER + ENTER + ENTER * 4
+    drive(keys, ws.scores, s)
+    arp = s.draft.data["arp"]
+    assert (arp["sanctions"], arp["age_at_first_sanction"]) == (2, 18)
+    assert "arp" not in s.draft.data.get("scores", {})

@@ -20,7 +20,7 @@ from rarplan.deliver import attendance as att
 from rarplan.files.planfile import load_plan, save_plan
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import Appointment, AttendanceRecord, Plan, Schedule
-from rarplan.model.rardays import dates_used
+from rarplan.model.rardays import COUNTING_OUTCOMES, dates_used
 from tests import factories
 
 runner = CliRunner()
@@ -75,12 +75,12 @@ def write_csv(rows: list[str], name: str = "attendance.csv") -> Path:
     return path
 
 
-def attend(*args: str, input: str | None = None):
-    return runner.invoke(build(), ["attend", *args, "--today", TODAY], input=input)
+def attend(*args: str, input: str | None = None, today: str = TODAY):
+    return runner.invoke(build(), ["attend", *args, "--today", today], input=input)
 
 
-def attend_json(plan: Path, file: Path) -> dict:
-    result = attend(str(plan), "--attendance", str(file), "--json")
+def attend_json(plan: Path, file: Path, today: str = TODAY) -> dict:
+    result = attend(str(plan), "--attendance", str(file), "--json", today=today)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     return json.loads(result.stdout)
@@ -96,7 +96,7 @@ def test_two_attended_sessions_on_one_date_are_one_day():
     data = attend_json(plan, file)
     assert data["rar_days_completed"] == 1
     assert data["dates_used"] == ["2027-01-11"]
-    assert data["counts"]["attended"] == 2
+    assert data["counts"]["attended_complied"] == 2  # `attended` reads as attended and complied
 
 
 def test_absences_and_cancellations_use_no_day_and_late_counts():
@@ -175,7 +175,7 @@ def test_a_different_outcome_replaces_the_record_and_is_in_the_history():
     assert [(r.outcome, r.note) for r in stored.attendance] == [("acceptable_absence", "sick note")]
     last = stored.history[-1]
     assert last.action == "attendance"
-    assert "unacceptable_absence to acceptable_absence" in last.reason
+    assert "failed to attend to acceptable absence (reason not recorded)" in last.reason
 
 
 def test_toml_attendance_file_and_uk_dates():
@@ -218,8 +218,13 @@ def test_bad_outcome_names_file_row_and_allowed_values():
     file = write_csv(["2027-01-11,msrp-home,1,attended,", "2027-01-18,msrp-home,2,absent,"])
     err = _refused_unchanged(plan, ["--attendance", str(file)])
     assert err.strip() == (
-        "rarplan: error: attendance.csv: row 3: outcome: must be one of attended, late, "
-        "acceptable_absence, unacceptable_absence, not_held"
+        "rarplan: error: attendance.csv: row 3: outcome: must be one of attended_complied, "
+        "attended_failed_to_comply, sent_home_behaviour, sent_home_service_issues, "
+        "failed_to_attend, acceptable_absence_court_legal, acceptable_absence_employment, "
+        "acceptable_absence_family_childcare, acceptable_absence_holiday, "
+        "acceptable_absence_medical, acceptable_absence_religious, "
+        "acceptable_absence_remanded_in_custody, acceptable_absence_professional_judgement, "
+        "acceptable_absence, not_held"
     )
 
 
@@ -334,10 +339,14 @@ def test_unacceptable_absences_are_listed_with_warning_then_breach():
         ("2027-01-25", "breach_consideration", 2),
     ]
     text = attend(str(plan), "--attendance", str(file))
-    assert "2027-01-11 msrp-home session 1: warning (1st within 12 months) (no contact)" in (
-        text.stdout
-    )
-    assert "2027-01-25 msrp-home session 3: consider breach (2nd within 12 months)" in text.stdout
+    assert (
+        "2027-01-11 msrp-home session 1, failed to attend: ACTION DUE: warning "
+        "(1st within 12 months) (no contact)"
+    ) in text.stdout
+    assert (
+        "2027-01-25 msrp-home session 3, failed to attend: ACTION DUE: breach consideration "
+        "(2nd within 12 months)"
+    ) in text.stdout
 
 
 def test_the_window_restarts_after_twelve_months():
@@ -424,8 +433,19 @@ def test_missed_sessions_are_offered_with_the_schedule_command():
 
 
 def test_more_days_than_ordered_is_a_warning_when_recording():
-    plan = write_plan(scheduled_plan(rar_max_days=1))
-    file = write_csv(["2027-01-11,msrp-home,1,attended,", "2027-01-18,msrp-home,2,attended,"])
+    """A day used under an earlier schedule (its appointment since re-planned away) and one
+    now: more than the court's one day (section 7) is a warning, not silence."""
+    stored = scheduled_plan(rar_max_days=1)
+    assert stored.schedule is not None
+    stored.schedule.appointments = [appointment(date(2027, 1, 11), "msrp-home", 1)]
+    stored.schedule.rar_days_planned = 1
+    stored.attendance = [
+        AttendanceRecord(
+            date=date(2027, 1, 4), intervention="job-club", session=1, outcome="attended"
+        )
+    ]
+    plan = write_plan(stored)
+    file = write_csv(["2027-01-11,msrp-home,1,attended,", "2027-01-04,job-club,1,attended,"])
     data = attend_json(plan, file)
     assert data["warnings"] and "at most 1" in data["warnings"][0]
     text = attend(str(plan), "--attendance", str(file))
@@ -470,7 +490,7 @@ def test_property_day_count_and_idempotence(outcomes):
     expected = {
         a.date
         for a, outcome in zip(plan.schedule.appointments, outcomes, strict=True)
-        if outcome in ("attended", "late") and a.counts_towards_rar
+        if outcome in COUNTING_OUTCOMES and a.counts_towards_rar
     }
     assert dates_used(plan.attendance) == sorted(expected)
     assert len(dates_used(plan.attendance)) <= 6
@@ -509,9 +529,10 @@ def test_interactive_recording_newest_first(monkeypatch):
     monkeypatch.setattr(cli_attend, "can_prompt", lambda no_input, json_output: True)
     plan = write_plan(scheduled_plan())
     down = "\x1b[B"
-    # Newest first on 2027-01-19: msrp-home 2 (01-18): late + note; offender management
-    # (01-12): attended; job-club 1 (01-11 14:00): skip; then stop.
-    keys = down + "\r" + "bus\r" + "\r" + down * 5 + "\r" + down * 6 + "\r"
+    # Newest first on 2027-01-19: msrp-home 2 (01-18): attended, failed to comply + note;
+    # offender management (01-12): attended and complied; job-club 1 (01-11 14:00): skip
+    # (after the 15 outcomes); then stop.
+    keys = down + "\r" + "bus\r" + "\r" + down * 15 + "\r" + down * 16 + "\r"
     outcome: dict[str, object] = {}
 
     def run() -> None:
@@ -529,8 +550,8 @@ def test_interactive_recording_newest_first(monkeypatch):
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     stored, _ = load_plan(plan)
     assert [(r.date.isoformat(), r.intervention, r.outcome, r.note) for r in stored.attendance] == [
-        ("2027-01-12", "offender-management", "attended", ""),
-        ("2027-01-18", "msrp-home", "late", "bus"),
+        ("2027-01-12", "offender-management", "attended_complied", ""),
+        ("2027-01-18", "msrp-home", "attended_failed_to_comply", "bus"),
     ]
 
 
@@ -544,3 +565,190 @@ def test_the_plan_must_be_an_existing_file():
     assert not list(Path(".").glob(".*.lock"))
     result = attend("-", "--attendance", str(file))
     assert result.exit_code == 2 and "'-' (stdin) cannot be updated" in result.stderr
+
+
+# --- issue 17: the case management system's words, re-planning, enforcement actions -----------
+
+
+def test_contact_outcomes_count_and_enforce_as_the_guidance_says():
+    """Section 7: attended (complied or not) uses a day; failing to comply, being sent home for
+    behaviour and failing to attend are unacceptable failures; being sent home for the
+    service's reasons or an accepted absence (with its reason) is not, and uses no day."""
+    plan = write_plan(scheduled_plan())
+    file = write_csv(
+        [
+            "2027-01-11,msrp-home,1,attended_failed_to_comply,phone out in the session",
+            "2027-01-11,job-club,1,Attended - Complied,",
+            "2027-01-18,msrp-home,2,sent_home_behaviour,",
+            "2027-01-25,msrp-home,3,Acceptable absence - Family/Childcare,child ill",
+            "2027-02-01,msrp-home,4,sent_home_service_issues,room flooded",
+        ]
+    )
+    data = attend_json(plan, file)
+    assert data["dates_used"] == ["2027-01-11"]
+    assert [(a["date"], a["outcome"]) for a in data["unacceptable_absences"]] == [
+        ("2027-01-11", "attended_failed_to_comply"),
+        ("2027-01-18", "sent_home_behaviour"),
+    ]
+    assert [(m["session"], m["outcome"]) for m in data["reschedule"]] == [
+        (2, "sent_home_behaviour"),
+        (3, "acceptable_absence_family_childcare"),
+        (4, "sent_home_service_issues"),
+    ]
+    assert data["action_due"] == "breach_consideration"
+
+
+def test_an_old_plan_with_the_five_words_migrates_on_reading(tmp_path):
+    """Schema 2 plans said attended, late, unacceptable_absence: read as the contact outcomes
+    (late kept in the note) and written as schema 3."""
+    stored = scheduled_plan()
+    stored.attendance = [
+        AttendanceRecord(
+            date=date(2027, 1, 11), intervention="msrp-home", session=1, outcome="attended"
+        )
+    ]
+    text = (
+        write_plan(stored)
+        .read_text()
+        .replace("schema_version = 3", "schema_version = 2")
+        .replace('outcome = "attended_complied"', 'outcome = "late"')
+    )
+    assert 'outcome = "late"' in text
+    old = tmp_path / "old.plan.toml"
+    old.write_text(text)
+    plan, _ = load_plan(old)
+    assert [(r.outcome, r.note) for r in plan.attendance] == [("attended_complied", "late")]
+    assert plan.schema_version == 3
+    save_plan(plan, old, overwrite=True)
+    assert "schema_version = 3" in old.read_text()
+
+
+def test_attend_replan_and_the_same_file_again_changes_nothing():
+    """Issue 17: the re-plan `attend` suggests offers the missed session again, and the same
+    attendance file applied after it is a no-op (exit 0), not 'no appointment in the
+    schedule'. Missed sessions are offered within the court's days (sections 4 and 7)."""
+    path = write_plan(factories.plan(["msrp-home"], rar_max_days=8))
+    result = runner.invoke(build(), ["schedule", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    dates_ = [a["date"] for a in json.loads(result.stdout)["appointments"]]
+    assert dates_[:3] == ["2027-01-04", "2027-01-11", "2027-01-18"]
+    rows = [
+        "2027-01-04,msrp-home,1,attended_complied,",
+        "2027-01-11,msrp-home,2,failed_to_attend,no contact",
+        "2027-01-18,msrp-home,3,acceptable_absence_medical,GP",
+    ]
+    file = write_csv(rows)
+    first = attend_json(path, file, today="2027-01-19")
+    assert [m["session"] for m in first["reschedule"]] == [2, 3]
+    command = first["reschedule_command"]
+    assert command.startswith(f"rarplan schedule {path} --from 2027-01-20 --reason ")
+    import shlex
+
+    args = shlex.split(command)[1:]
+    result = runner.invoke(build(), [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    replanned = json.loads(result.stdout)["appointments"]
+    offered = [(a["session"], a.get("offer"), a["date"]) for a in replanned if a.get("offer")]
+    assert [(s, o) for s, o, _ in offered] == [(2, 2), (3, 2)]
+    assert all(d >= "2027-01-20" for _, _, d in offered)
+    stored, _ = load_plan(path)
+    assert stored.schedule is not None and stored.schedule.rar_days_planned <= 8
+    before = path.read_bytes()
+    again = attend_json(path, file, today="2027-01-19")
+    assert again["changed"] is False and again["unchanged"] == 3
+    assert again["reschedule"] == [] and again["reschedule_command"] is None
+    assert path.read_bytes() == before
+
+
+def test_a_replan_that_cannot_offer_the_missed_session_says_why():
+    """Within the court's maximum: with every day used or planned, the missed session does not
+    fit, and the re-plan is refused (exit 4) naming it, never silently dropped."""
+    path = write_plan(factories.plan(["msrp-home"], rar_max_days=6))
+    assert runner.invoke(build(), ["schedule", str(path), "--quiet"]).exit_code == 0
+    attend_json(path, write_csv(["2027-01-11,msrp-home,2,failed_to_attend,"]), today="2027-01-12")
+    stored, _ = load_plan(path)
+    assert stored.schedule is not None and stored.schedule.rar_days_planned == 6
+    before = path.read_bytes()
+    result = runner.invoke(
+        build(), ["schedule", str(path), "--from", "2027-01-13", "--reason", "missed"]
+    )
+    # 6 sessions in 6 days: the missed one's day was not used, so its re-offer fits ...
+    assert result.exit_code == 0, result.output
+    attend_json(
+        path, write_csv(["2027-01-04,msrp-home,1,failed_to_attend,"], "b.csv"), today="2027-01-12"
+    )
+    stored, _ = load_plan(path)
+    stored.case.sentence.rar_max_days = 5  # ... but not once the court's days are fewer
+    assert stored.schedule is not None
+    stored.schedule.rar_days_planned = 5
+    stored.schedule.appointments = [
+        a for a in stored.schedule.appointments if (a.session, a.offer) != (6, None)
+    ]
+    write_plan(stored, path)
+    before = path.read_bytes()
+    result = runner.invoke(
+        build(), ["schedule", str(path), "--from", "2027-01-13", "--reason", "missed"]
+    )
+    assert result.exit_code == 4, result.output
+    assert "court's maximum of 5 RAR days" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_enforcement_actions_are_recorded_and_no_longer_due():
+    """A warning at the first unacceptable failure within 12 months, breach consideration at
+    the second (the configured limit); the officer records the action taken on a date."""
+    plan = write_plan(scheduled_plan())
+    attend_json(plan, write_csv(["2027-01-11,msrp-home,1,failed_to_attend,"]))
+    result = attend(str(plan), "--action", "warning", "--on", "2027-01-12", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["actions_recorded"] == 1 and data["action_due"] == "none"
+    failure = data["unacceptable_absences"][0]
+    assert (failure["action"], failure["action_on"], failure["action_due"]) == (
+        "warning",
+        "2027-01-12",
+        None,
+    )
+    stored, _ = load_plan(plan)
+    assert stored.history[-1].action == "enforcement"
+    assert "warning letter given on 2027-01-12" in stored.history[-1].reason
+    before = plan.read_bytes()
+    again = attend(str(plan), "--action", "warning", "--on", "2027-01-12", "--json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["changed"] is False
+    assert plan.read_bytes() == before
+    # A second failure within 12 months: breach consideration is due until recorded.
+    data = attend_json(plan, write_csv(["2027-01-25,msrp-home,3,sent_home_behaviour,"], "b.csv"))
+    assert data["action_due"] == "breach_consideration"
+    text = attend(str(plan), "--attendance", "b.csv")
+    assert "ACTION DUE: breach consideration" in text.stdout
+    assert f"rarplan attend {plan} --action breach --on DATE" in text.stdout
+    result = attend(str(plan), "--action", "breach", "--on", "2027-01-26")
+    assert result.exit_code == 0, result.output
+    assert "breach laid on 2027-01-26 for 2027-01-25 msrp-home session 3" in result.stderr
+
+
+def test_enforcement_action_errors():
+    plan = write_plan(scheduled_plan())
+    _refused_unchanged(plan, ["--action", "warning", "--on", "2027-01-12"], code=4)
+    attend_json(plan, write_csv(["2027-01-11,msrp-home,1,failed_to_attend,"]))
+    err = _refused_unchanged(plan, ["--action", "no_action", "--on", "2027-01-12"], code=2)
+    assert "--note" in err
+    err = _refused_unchanged(plan, ["--action", "warning", "--on", "2027-03-02"])
+    assert "after today" in err
+    err = _refused_unchanged(plan, ["--action", "caution"], code=2)
+    assert "warning, breach, no_action" in err
+    result = attend(
+        str(plan), "--action", "no_action", "--on", "2027-01-12", "--note", "manager agreed"
+    )
+    assert result.exit_code == 0, result.output
+    stored, _ = load_plan(plan)
+    assert stored.attendance[0].action_note == "manager agreed"
+
+
+def test_a_changed_outcome_keeps_the_action_taken():
+    plan = write_plan(scheduled_plan())
+    attend_json(plan, write_csv(["2027-01-11,msrp-home,1,failed_to_attend,"]))
+    assert attend(str(plan), "--action", "warning", "--on", "2027-01-12").exit_code == 0
+    attend_json(plan, write_csv(["2027-01-11,msrp-home,1,failed_to_attend,late letter"], "c.csv"))
+    stored, _ = load_plan(plan)
+    assert (stored.attendance[0].note, stored.attendance[0].action) == ("late letter", "warning")

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 import tomllib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from rarplan.cli.app import build
 from rarplan.deliver import completion as comp
 from rarplan.files.planfile import load_plan
+from rarplan.model.plan import AttendanceRecord
 from tests.deliver.test_attendance import scheduled_plan, write_csv, write_plan
 
 runner = CliRunner()
@@ -46,10 +47,38 @@ result = "partly_achieved"
 """
 
 
-def plan_with_days(days: int, rar_max_days: int = 3, **overrides: object) -> Path:
-    """A scheduled plan with `days` RAR days attended (one msrp-home session a week)."""
-    plan = write_plan(scheduled_plan(rar_max_days=rar_max_days, **overrides))
-    rows = [f"2027-01-{11 + 7 * i},msrp-home,{i + 1},attended," for i in range(days)]
+def plan_with_days(
+    days: int, rar_max_days: int = 3, *, absent: int = 0, **overrides: object
+) -> Path:
+    """A scheduled plan with `days` RAR days attended: one msrp-home session a week, every
+    appointment before TODAY recorded (completion needs that), the sessions not attended
+    booked after TODAY (the RAR closes before they come). The first `absent` sessions are
+    recorded as failed to attend (they use no day, RAR guidance section 7)."""
+    model = scheduled_plan(rar_max_days=rar_max_days, **overrides)
+    assert model.schedule is not None  # within the court's maximum, as every load checks
+    after = date.fromisoformat(TODAY) + timedelta(weeks=1)
+    model.schedule.appointments = [
+        a
+        if a.session <= absent + days
+        else a.model_copy(update={"date": after + timedelta(weeks=a.session)})
+        for a in model.schedule.appointments
+        if a.intervention == "msrp-home" and a.session <= rar_max_days + absent
+    ]
+    model.schedule.rar_days_planned = rar_max_days
+    model.attendance = [
+        AttendanceRecord(
+            date=date(2027, 1, 11) + timedelta(weeks=i),
+            intervention="msrp-home",
+            session=i + 1,
+            outcome="failed_to_attend",
+        )
+        for i in range(absent)
+    ]
+    plan = write_plan(model)
+    rows = [
+        f"{date(2027, 1, 11) + timedelta(weeks=i)},msrp-home,{i + 1},attended,"
+        for i in range(absent, absent + days)
+    ]
     if rows:
         result = runner.invoke(
             build(), ["attend", str(plan), "--attendance", str(write_csv(rows)), "--today", TODAY]
@@ -148,7 +177,13 @@ def test_early_completion_with_the_three_texts():
 
 def test_more_days_than_ordered_is_refused():
     """Section 7: 'cannot be instructed to attend more RAR days than those given'."""
-    plan = plan_with_days(3, rar_max_days=2)
+    plan = plan_with_days(2, rar_max_days=2)
+    path = Path(plan)  # a third day attended, by hand (no schedule would plan it: issue 19)
+    path.write_text(
+        path.read_text()
+        + '\n[[attendance]]\ndate = 2027-01-25\nintervention = "job-club"\nsession = 9\n'
+        + 'outcome = "attended_complied"\n'
+    )
     err = assert_refused(plan, ["--outcomes", "outcomes.toml"])
     assert "3 RAR days recorded, but the court ordered at most 2" in err
 
@@ -259,10 +294,7 @@ def test_summary_text_is_plain_and_short():
     data = complete_json(plan, "--outcomes", "outcomes.toml", *TEXTS)
     lines = data["summary"].splitlines()
     assert lines[0] == "RAR completed early for X123456 on 2027-03-01: 1 of 3 RAR days used."
-    assert lines[1] == (
-        "Attendance: 1 attended, 0 late, 0 acceptable absences, 0 unacceptable absences, "
-        "0 not held."
-    )
+    assert lines[1] == "Attendance: 1 attended and complied."
     assert lines[2] == "Outcomes: 1 achieved, 1 partly achieved, 0 not achieved."
     assert "- msrp-home: Outcome for msrp-home: achieved (tenancy signed)" in lines
     assert lines[-1].startswith("Confirmed by A Officer. Plan X123456.plan.toml, SHA-256 ")
@@ -274,7 +306,9 @@ def test_record_model_round_trips():
     complete_json(plan, "--outcomes", "outcomes.toml")
     record, _ = comp.load_record("X123456.completion.toml")
     assert record.status == "completed" and record.confirmed_by == "A Officer"
-    assert record.attendance.attended == 3
+    counts = record.attendance.outcomes
+    assert counts["attended_complied"] == 3 and sum(counts.values()) == 3
+    assert record.attendance.dates_used == [date(2027, 1, 11), date(2027, 1, 18), date(2027, 1, 25)]
 
 
 def test_a_plan_without_rar_days_cannot_be_completed():
@@ -339,3 +373,66 @@ def test_changing_attendance_after_completion_warns():
     assert result.exit_code == 0, result.output
     warnings = json.loads(result.stdout)["warnings"]
     assert any("completion record no longer matches" in w for w in warnings)
+
+
+# --- Issue 19: a full disk never leaves a record without its completed plan -----------------
+
+
+def _disk_full_on(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """Simulate ENOSPC when writing the file whose name ends with `suffix`."""
+    import errno
+
+    from rarplan.files import storage
+
+    real = storage.atomic_write
+
+    def full(path, data, **kwargs):
+        if str(path).endswith(suffix):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, **kwargs)
+
+    monkeypatch.setattr(storage, "atomic_write", full)
+
+
+@pytest.mark.parametrize("suffix", [".plan.toml", ".completion.toml"])
+def test_a_full_disk_leaves_plan_and_record_consistent_and_a_retry_works(suffix):
+    """Issue 19: ENOSPC while writing the plan (the record is taken back) or the record
+    (nothing written): one line naming the file, exit 3, never 'please report this bug'; the
+    same command run again once there is space completes."""
+    plan = plan_with_days(3)
+    before = plan.read_bytes()
+    with pytest.MonkeyPatch.context() as full:  # undone on leaving; the folder stays
+        _disk_full_on(full, suffix)
+        result = complete(plan, "--outcomes", "outcomes.toml")
+    assert result.exit_code == 3, result.output
+    assert "No space left on device" in result.stderr and suffix in result.stderr
+    assert "free some disk space" in result.stderr
+    assert "report this bug" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert plan.read_bytes() == before
+    assert not Path("X123456.completion.toml").exists()
+    data = complete_json(plan, "--outcomes", "outcomes.toml")
+    assert data["plan_sha256"] == hashlib.sha256(plan.read_bytes()).hexdigest()
+    assert runner.invoke(build(), ["verify", "X123456.completion.toml", str(plan)]).exit_code == 0
+
+
+def test_a_record_left_by_a_run_stopped_between_the_writes_is_replaced():
+    """A run killed after the record and before the plan: the record stands for no completed
+    plan, so the next run replaces it without --force (the old one kept in the history)."""
+    plan = plan_with_days(3)
+    complete_json(plan, "--outcomes", "outcomes.toml")
+    stored, _ = load_plan(plan)
+    stored.completion = None
+    from rarplan.files.planfile import save_plan
+
+    save_plan(stored, plan, overwrite=True)
+    data = complete_json(plan, "--outcomes", "outcomes.toml")
+    assert data["plan_sha256"] == hashlib.sha256(plan.read_bytes()).hexdigest()
+
+
+def test_a_non_numeric_lock_timeout_is_an_input_error(monkeypatch):
+    """Issue 19: RARPLAN_LOCK_TIMEOUT=abc is exit 3 naming the variable, not a crash."""
+    plan = plan_with_days(3)
+    monkeypatch.setenv("RARPLAN_LOCK_TIMEOUT", "abc")
+    result = complete(plan, "--outcomes", "outcomes.toml")
+    assert result.exit_code == 3, result.output
+    assert "RARPLAN_LOCK_TIMEOUT: 'abc' is not a number of seconds" in result.stderr

@@ -63,6 +63,13 @@ def scheduled_plan(**overrides) -> Plan:
     return plan
 
 
+def pre_sentence(plan: Plan) -> Plan:
+    """The plan as before sentence: the court proposal is a pre-sentence document (001
+    section 3), refused for a sentenced case."""
+    plan.case.sentence.stage = "pre_sentence"
+    return plan
+
+
 def doc(plan: Plan, document: str = "person", fmt: str = "md", **kw) -> str:
     return render.render(plan, catalogue.load(), document, fmt, **kw)
 
@@ -110,12 +117,14 @@ def test_completed_days_are_distinct_dates_attended_or_late_that_count():
     assert "You have done 2 so far." in doc(plan)
 
 
-def test_before_sentence_the_maximum_is_the_proposal():
-    """001 section 3: before sentence the court has not set the days; the proposal stands in."""
+def test_before_sentence_there_is_no_maximum_but_the_proposal():
+    """001 section 3: before sentence the court has not set the days; the person's plan gives
+    the days proposed, never a court maximum."""
     plan = factories.plan()
     plan.case.sentence.stage = "pre_sentence"
     plan.assessment.proposed_days = 12
-    assert render.rar_days(plan).maximum == 12
+    days = render.rar_days(plan)
+    assert (days.maximum, days.proposed) == (None, 12)  # no court maximum before sentence
     text = doc(plan)
     assert "We will ask the court for up to 12 RAR days. The court will decide." in text
     assert "We will ask the court to give you a RAR" in text
@@ -250,7 +259,7 @@ def test_person_plan_reads_at_about_age_eleven():
 @pytest.mark.parametrize("document", render.DOCUMENTS)
 @pytest.mark.parametrize("fmt", render.FORMATS)
 def test_no_name_unless_asked(document, fmt):
-    plan = scheduled_plan(name=NAME)
+    plan = pre_sentence(scheduled_plan(name=NAME))
     assert NAME not in doc(plan, document, fmt)
     assert NAME in doc(plan, document, fmt, with_names=True)
 
@@ -258,14 +267,14 @@ def test_no_name_unless_asked(document, fmt):
 def test_the_person_is_you_and_the_court_proposal_says_the_individual():
     plan = scheduled_plan()
     assert "you" in doc(plan).split()
-    assert "with the individual." in doc(plan, "court")
+    assert "with the individual." in doc(pre_sentence(plan), "court")
 
 
 # --- escaping ---------------------------------------------------------------------------------
 
 
 def test_html_escapes_what_the_plan_says():
-    plan = scheduled_plan(name="<b>Bold</b>")
+    plan = pre_sentence(scheduled_plan(name="<b>Bold</b>"))
     plan.selected[0].desired_outcomes = ["<script>alert(1)</script> & more"]
     for document in render.DOCUMENTS:
         html = doc(plan, document, "html", with_names=True)
@@ -305,7 +314,7 @@ def test_html_is_self_contained_and_forbids_scripts():
 def test_court_proposal_gives_band_guideline_days_and_needs():
     """001 section 3: the proposal identifies the needs to be addressed and the number of days,
     with the OGRS score as the main guide."""
-    plan = scheduled_plan()
+    plan = pre_sentence(scheduled_plan())
     plan.assessment.band_label = "Medium intensity RAR"
     plan.assessment.rationale = "Two needs are linked to the offending."
     text = doc(plan, "court")
@@ -325,7 +334,7 @@ def test_court_proposal_puts_programmes_and_treatment_first():
     """001 section 2: where needs can be met by an accredited programme or a treatment
     requirement, that is preferred; a RAR alongside is for needs the programme does not meet;
     consent is required for treatment requirements."""
-    plan = factories.plan(["msrp-home"], needs={"attitudes_thinking_behaviour": True})
+    plan = pre_sentence(factories.plan(["msrp-home"], needs={"attitudes_thinking_behaviour": True}))
     plan.assessment.needs = ["accommodation", "attitudes_thinking_behaviour"]
     plan.assessment.accredited_programmes = ["thinking-skills-programme"]
     plan.assessment.treatment_requirements = ["alcohol_treatment"]
@@ -343,7 +352,7 @@ def test_court_proposal_puts_programmes_and_treatment_first():
 
 def test_court_proposal_with_no_rar_says_so_neutrally():
     """001 section 3: below 25% OGRS a RAR only in exceptional circumstances."""
-    plan = factories.plan([], scores={"ogrs": 18})
+    plan = pre_sentence(factories.plan([], scores={"ogrs": 18}))
     a = plan.assessment
     a.band, a.band_label, a.guideline_days, a.propose_rar = "none", "", None, False
     a.proposed_days = None
@@ -356,7 +365,7 @@ def test_court_proposal_with_no_rar_says_so_neutrally():
 
 
 def test_court_proposal_uses_the_assessment_s_own_wording_when_given():
-    plan = factories.plan()
+    plan = pre_sentence(factories.plan())
     plan.assessment.psr_proposal = "A community order with a RAR of up to 20 days is proposed."
     plan.assessment.warnings = ["OGRS is estimated."]
     text = doc(plan, "court")
@@ -466,7 +475,7 @@ def test_referral_html_has_a_page_per_intervention():
 
 def test_documents_do_not_depend_on_today():
     """The same plan always gives the same document (goldens depend on it)."""
-    plan = scheduled_plan()
+    plan = pre_sentence(scheduled_plan())
     for document in render.DOCUMENTS:
         assert str(date.today().year + 5) not in doc(plan, document)
 
@@ -491,7 +500,7 @@ def test_render_prints_markdown_for_the_person_by_default():
 
 def test_render_json_without_out_carries_the_document():
     result = runner.invoke(
-        build(), ["render", str(save(scheduled_plan())), "--for", "court", "--json"]
+        build(), ["render", str(save(pre_sentence(scheduled_plan()))), "--for", "court", "--json"]
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == ""

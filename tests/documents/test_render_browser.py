@@ -24,10 +24,9 @@ pytestmark = pytest.mark.slow
 
 A4_POINTS = (595.0, 842.0)  # 210 x 297 mm
 # Documents of the examples: a page per section each (the person: about, appointments, work;
-# the court: one; the referral: one per intervention).
+# the court, before sentence only: one; the referral: one per intervention).
 DOCUMENTS = [
     ("X100001", "person"),
-    ("X100001", "court"),
     ("X100001", "referral"),
     ("X100004", "person"),
     ("X100004", "referral"),

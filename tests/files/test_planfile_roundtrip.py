@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rarplan.files import toml_writer
-from rarplan.files.planfile import dump_plan, load_plan, parse_plan, plan_bytes, save_plan
+from rarplan.files.planfile import dump_plan, load_plan, migrate, parse_plan, plan_bytes, save_plan
 from rarplan.files.planview import fast_tables, read_view
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import (
@@ -221,7 +221,7 @@ def test_every_field_is_written_none_left_out(tmp_path: Path) -> None:
     optional field not given) is left out, schema_version is written."""
     plan = every_kind_of_table()
     doc = tomllib.loads(dump_plan(plan))
-    assert doc["schema_version"] == SCHEMA_VERSION == 2
+    assert doc["schema_version"] == SCHEMA_VERSION == 3
     assert doc == plan.model_dump(mode="python", exclude_none=True)
     assert "record_file" not in doc["completion"]
 
@@ -266,7 +266,7 @@ def test_plans_written_now_read_as_the_previous_version_read_them() -> None:
     for path in OLD_PLANS:
         plan, _ = load_plan(path)
         ours = tomllib.loads(dump_plan(plan))
-        theirs = tomllib.loads(path.read_text())
+        theirs = migrate(tomllib.loads(path.read_text()), path.name)
         for old, new in zip(
             theirs["assessment"]["interventions"], ours["assessment"]["interventions"], strict=True
         ):

@@ -1,8 +1,9 @@
 """The RAR-day rule (rarplan.model.rardays), from the RAR guidance
 (docs/sources/001_246201b7ec5ee73b.txt): section 4, "what counts as a RAR day" ("2 or more
 separate planned activities or sessions in the same day" are one day); section 5 (offender
-management appointments "do not count as RAR days"); a day is used only when the activity took
-place (attended, or late).
+management appointments "do not count as RAR days"); section 7: a day is used only when the
+person attended the activity (attended and complied, or attended but failed to comply); an
+absence, being sent home or a session not held uses none, and the session is offered again.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rarplan.model.contacts import OUTCOMES
 from rarplan.model.plan import Appointment, AttendanceRecord
 from rarplan.model.rardays import (
     COUNTING_OUTCOMES,
+    MISSED_OUTCOMES,
     OFFENDER_MANAGEMENT,
     counts_towards_rar,
     dates_planned,
@@ -24,7 +27,7 @@ from rarplan.model.rardays import (
 )
 
 MONDAY = date(2027, 1, 11)
-OUTCOMES = ("attended", "late", "acceptable_absence", "unacceptable_absence", "not_held")
+EARLIER_WORDS = ("attended", "late", "acceptable_absence", "unacceptable_absence", "not_held")
 
 
 def appointment(
@@ -75,11 +78,32 @@ def test_an_entry_that_does_not_count_is_no_rar_day():
     assert days_planned([appointment(MONDAY, counts=False)]) == 0
 
 
-def test_only_attended_or_late_use_a_day():
-    assert COUNTING_OUTCOMES == frozenset({"attended", "late"})
+def test_only_attending_uses_a_day():
+    """Section 7: attended (complied or not) uses a day; every other contact outcome does
+    not, and is a session to offer again."""
+    assert COUNTING_OUTCOMES == frozenset({"attended_complied", "attended_failed_to_comply"})
+    assert MISSED_OUTCOMES == frozenset(OUTCOMES) - COUNTING_OUTCOMES
     for outcome in OUTCOMES:
         used = days_used([record(MONDAY, outcome)])
-        assert used == (1 if outcome in ("attended", "late") else 0), outcome
+        assert used == (1 if outcome.startswith("attended") else 0), outcome
+
+
+def test_the_earlier_five_words_still_read_and_count_as_before():
+    """attended and late used a day, the others did not: read as aliases, they still do."""
+    for word in EARLIER_WORDS:
+        used = days_used([record(MONDAY, word)])
+        assert used == (1 if word in ("attended", "late") else 0), word
+    late = record(MONDAY, "late")
+    assert (late.outcome, late.note) == ("attended_complied", "late")
+
+
+def test_a_missed_appointment_is_not_a_day_planned():
+    """A re-plan keeps a missed appointment as what happened: it uses no day (section 7)."""
+    appointments = [appointment(MONDAY), appointment(MONDAY + timedelta(days=7))]
+    records = [record(MONDAY, "failed_to_attend")]
+    assert days_planned(appointments) == 2
+    assert days_planned(appointments, records) == 1
+    assert dates_planned(appointments, records) == [MONDAY + timedelta(days=7)]
 
 
 def test_days_used_are_the_distinct_dates_in_order():

@@ -1,7 +1,9 @@
 """The `.ics` file, read back with an independent RFC 5545 parser written here (not icalendar).
 
 Issue 3: Europe/London with its VTIMEZONE, one event per appointment, stable UIDs so a
-re-import updates rather than duplicates, no names of the person unless --with-names.
+re-import updates rather than duplicates, no names of the person unless --with-names. Issue 17:
+a re-plan updates the file in place (same UIDs, SEQUENCE raised, dropped appointments
+CANCELLED), with a reminder on each event; those are also read back with icalendar.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
@@ -184,15 +187,48 @@ def test_uids_are_stable_across_a_replan_and_sequence_rises() -> None:
     assert moved and all(prop(second[u], "SEQUENCE")[1] == "2" for u in second)
 
 
-def test_ics_is_private_and_not_overwritten_without_force() -> None:
+def test_ics_is_private_and_another_file_is_not_overwritten_without_force() -> None:
+    """A file that is not this CRN's rarplan calendar is never replaced without --force."""
     path, _ = scheduled(["beai"])
     assert stat.S_IMODE(Path("x.ics").stat().st_mode) == 0o600
+    Path("mine.ics").write_text("BEGIN:VCALENDAR\r\nPRODID:-//someone else//EN\r\n")
     before = path.read_bytes()
-    result = runner.invoke(
-        APP, ["schedule", str(path), "--from", "2027-02-01", "--reason", "r", "--ics", "x.ics"]
-    )
-    assert result.exit_code == 5 and "x.ics: already exists" in result.stderr
+    replan = ["schedule", str(path), "--from", "2027-02-01", "--reason", "r"]
+    result = runner.invoke(APP, [*replan, "--ics", "mine.ics"])
+    assert result.exit_code == 5 and "mine.ics: already exists" in result.stderr
     assert path.read_bytes() == before  # nothing written when the calendar would clobber
+    result = runner.invoke(APP, [*replan, "--ics", "mine.ics", "--force", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert load_plan(path)[0].schedule.version == 2  # type: ignore[union-attr]
+    assert b"PRODID:-//rarplan//RAR schedule//EN" in Path("mine.ics").read_bytes()
+
+
+def test_another_cases_calendar_is_not_replaced_without_force() -> None:
+    path, _ = scheduled(["beai"])
+    other = factories.plan(["beai"], crn="Y654321")
+    save_plan(other, Path("Y654321.plan.toml"))
+    before = Path("Y654321.plan.toml").read_bytes()
+    result = runner.invoke(APP, ["schedule", "Y654321.plan.toml", "--ics", "x.ics"])
+    assert result.exit_code == 5 and "a calendar for another case" in result.stderr
+    assert Path("Y654321.plan.toml").read_bytes() == before
+
+
+def read_back(path: str) -> dict[str, Any]:
+    """The events by UID, read by icalendar (an independent parser of what we wrote)."""
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(Path(path).read_bytes())
+    return {str(ev["UID"]): ev for ev in cal.walk("VEVENT")}
+
+
+def test_a_replan_updates_the_calendar_in_place_same_uids_higher_sequence() -> None:
+    """Issue 17: re-planning with the same --ics needs no --force; the events keep their UIDs,
+    SEQUENCE rises, and an appointment the re-plan dropped (the RO's, with --om none) is
+    marked STATUS:CANCELLED so a calendar that imported it removes it (RFC 5545 3.8.1.11)."""
+    path, _ = scheduled(["beai", "job-club"], "--om", "monthly")
+    first = read_back("x.ics")
+    assert {str(ev["SEQUENCE"]) for ev in first.values()} == {"1"}
+    assert {str(ev["STATUS"]) for ev in first.values()} == {"CONFIRMED"}
     result = runner.invoke(
         APP,
         [
@@ -201,15 +237,78 @@ def test_ics_is_private_and_not_overwritten_without_force() -> None:
             "--from",
             "2027-02-01",
             "--reason",
-            "r",
+            "new job",
+            "--days",
+            "wed",
+            "--om",
+            "none",
             "--ics",
             "x.ics",
-            "--force",
-            "--quiet",
+            "--json",
         ],
     )
     assert result.exit_code == 0, result.output
-    assert load_plan(path)[0].schedule.version == 2  # type: ignore[union-attr]
+    data = json.loads(result.stdout)
+    second = read_back("x.ics")
+    assert set(first) <= set(second)  # nothing lost: every earlier event is still there
+    assert all(int(ev["SEQUENCE"]) == 2 for ev in second.values())
+    live = {f"X123456-{a['intervention']}-{a['session']}@rarplan" for a in data["appointments"]}
+    cancelled = {u for u, ev in second.items() if str(ev["STATUS"]) == "CANCELLED"}
+    assert cancelled == set(second) - live
+    assert cancelled and all(u.startswith("X123456-offender-management-") for u in cancelled)
+    moved = [u for u in live if first[u].decoded("DTSTART") != second[u].decoded("DTSTART")]
+    assert moved and all(second[u].decoded("DTSTART").weekday() == 2 for u in moved)
+
+
+def test_each_event_has_a_reminder_the_day_before_unless_told() -> None:
+    """A VALARM that displays the event, one day before by default; --reminder changes it."""
+    scheduled(["beai"])
+    events_ = read_back("x.ics")
+    for ev in events_.values():
+        (alarm,) = ev.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY"
+        assert alarm.decoded("TRIGGER") == -timedelta(days=1)
+    Path("x.ics").unlink()
+    Path("X123456.plan.toml").unlink()
+    scheduled(["beai"], "--reminder", "2h")
+    assert {ev.walk("VALARM")[0].decoded("TRIGGER") for ev in read_back("x.ics").values()} == {
+        -timedelta(hours=2)
+    }
+    Path("x.ics").unlink()
+    Path("X123456.plan.toml").unlink()
+    scheduled(["beai"], "--reminder", "none")
+    assert all(not ev.walk("VALARM") for ev in read_back("x.ics").values())
+
+
+def test_a_bad_reminder_is_an_input_error() -> None:
+    save_plan(factories.plan(["beai"]), Path("X123456.plan.toml"))
+    result = runner.invoke(APP, ["schedule", "X123456.plan.toml", "--reminder", "soon"])
+    assert result.exit_code == 3 and "reminder 'soon'" in result.stderr
+
+
+def test_a_session_offered_again_is_its_own_event() -> None:
+    """The missed appointment stays (it happened); its second offer has the UID suffix -2."""
+    path, _ = scheduled(["beai"])
+    plan, _ = load_plan(path)
+    assert plan.schedule is not None
+    first = plan.schedule.appointments[0]
+    record = [
+        "date,intervention,session,outcome,note",
+        f"{first.date.isoformat()},beai,1,failed_to_attend,",
+    ]
+    Path("a.csv").write_text("\n".join(record) + "\n")
+    result = runner.invoke(
+        APP, ["attend", str(path), "--attendance", "a.csv", "--today", "2027-01-05"]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        APP,
+        ["schedule", str(path), "--from", "2027-01-06", "--reason", "missed", "--ics", "x.ics"],
+    )
+    assert result.exit_code == 0, result.output
+    uids = read_back("x.ics")
+    assert "X123456-beai-1@rarplan" in uids and "X123456-beai-1-2@rarplan" in uids
+    assert uids["X123456-beai-1-2@rarplan"].decoded("DTSTART").date() > first.date
 
 
 def test_place_becomes_location(tmp_path: Path) -> None:

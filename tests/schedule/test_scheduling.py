@@ -75,16 +75,17 @@ def test_calendar_next_available_skips_weekends_holidays_and_unavailable() -> No
 
 def test_weekly_sessions_step_around_christmas_2026() -> None:
     """A plan starting Monday 14 December 2026: nothing on 25 Dec, 28 Dec (substitute Boxing
-    Day) or 1 Jan; the third BEAI session moves to Tuesday 29 December."""
+    Day) or 1 Jan; the third BEAI session moves to Tuesday 29 December, and the fourth goes
+    back to the Monday (issue 17: the rhythm keeps its weekday after a bank holiday)."""
     plan = factories.plan(["beai"], start=date(2026, 12, 14), rar_max_days=10)
     got = dates(plan, "beai")
     assert got == [
         date(2026, 12, 14),
         date(2026, 12, 21),
         date(2026, 12, 29),
-        date(2027, 1, 5),
-        date(2027, 1, 12),
-        date(2027, 1, 19),
+        date(2027, 1, 4),
+        date(2027, 1, 11),
+        date(2027, 1, 18),
     ]
     assert not set(got) & set(CHRISTMAS_CLOSED)
 
@@ -347,8 +348,9 @@ def test_missing_sentence_facts_name_the_key() -> None:
 
 
 def test_replan_keeps_the_past_and_counts_days_used() -> None:
-    """Re-plan from a date: appointments before it stay, a session not held is re-planned, and
-    the days already used count against the maximum (guidance section 4)."""
+    """Re-plan from a date: appointments before it stay (a session not held among them, as what
+    happened, using no day), the session not held is offered again, and the days already used
+    count against the maximum (guidance section 4)."""
     from rarplan.model.plan import AttendanceRecord
     from rarplan.schedule.apply import Request, schedule_plan
 
@@ -374,12 +376,14 @@ def test_replan_keeps_the_past_and_counts_days_used() -> None:
     kept = [a for a in s.appointments if a.date < date(2027, 2, 1)]
     assert [(a.date, a.session) for a in kept] == [
         (date(2027, 1, 4), 1),
+        (date(2027, 1, 11), 2),
         (date(2027, 1, 18), 3),
         (date(2027, 1, 25), 4),
     ]
-    assert s.rar_days_used == 3
+    assert s.rar_days_used == 3  # the session not held on 11 January used no day
     redone = [a for a in s.appointments if a.intervention == "beai" and a.session == 2]
-    assert redone[0].date >= date(2027, 2, 1) and redone[0].date.weekday() == 2
+    assert [a.offer for a in redone] == [None, 2]
+    assert redone[1].date >= date(2027, 2, 1) and redone[1].date.weekday() == 2
     assert all(a.date.weekday() == 2 for a in s.appointments if a.date >= date(2027, 2, 1))
     assert [h.action for h in second.history] == ["schedule", "reschedule"]
     assert second.history[-1].schedule == first.schedule

@@ -16,9 +16,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rarplan.model.contacts import OUTCOMES
 from rarplan.model.dates import minutes_of
 from rarplan.model.errors import RefusedByRules
 from rarplan.model.plan import AttendanceRecord, Availability, DateRange, Plan
+from rarplan.model.rardays import MISSED_OUTCOMES, OFFENDER_MANAGEMENT, days_planned
 from rarplan.schedule.apply import Request, schedule_plan
 from rarplan.schedule.make import Options, make_schedule
 from tests import factories
@@ -228,13 +230,12 @@ def test_a_replan_keeps_the_rules_and_the_days_used(
         return
     assert first.schedule is not None
     since = first.schedule.start + timedelta(days=offset)
-    outcomes = ["attended", "late", "acceptable_absence", "unacceptable_absence", "not_held"]
     records = [
         AttendanceRecord(
             date=a.date,
             intervention=a.intervention,
             session=a.session,
-            outcome=data.draw(st.sampled_from(outcomes)),
+            outcome=data.draw(st.sampled_from(OUTCOMES)),
         )
         for a in first.schedule.appointments
         if a.date < since
@@ -251,17 +252,22 @@ def test_a_replan_keeps_the_rules_and_the_days_used(
     s = second.schedule
     assert s is not None and s.version == 2
     check_invariants(second, s, out.rar_max_days)
-    redo = {
-        (r.intervention, r.session)
-        for r in records
-        if r.outcome in ("acceptable_absence", "not_held")
-    }
-    kept = [
-        a for a in before.appointments if a.date < since and (a.intervention, a.session) not in redo
-    ]
+    # What happened stays (issue 17): every appointment before the date, missed ones included.
+    kept = [a for a in before.appointments if a.date < since]
     assert [a for a in s.appointments if a.date < since] == kept
-    assert s.rar_days_used == len({a.date for a in kept if a.counts_towards_rar})
+    missed = [r for r in records if r.outcome in MISSED_OUTCOMES]
+    assert s.rar_days_used == days_planned(kept, records)
     assert all(a.date >= since for a in s.appointments if a not in kept)
+    # ... and every missed session is offered again, after the date, as its next offer.
+    for r in missed:
+        if r.intervention == OFFENDER_MANAGEMENT:
+            continue  # the RO's appointments keep their own rhythm
+        again = [
+            a
+            for a in s.appointments
+            if (a.intervention, a.session) == (r.intervention, r.session) and a.date >= since
+        ]
+        assert [a.offer for a in again] == [2], (r, again)
     assert second.history[-1].action == "reschedule"
 
 

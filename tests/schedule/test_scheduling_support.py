@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rarplan.catalogue import load as catalogue
+from rarplan.model import rardays
 from rarplan.model.dates import minutes_of
 from rarplan.model.plan import Plan, Schedule
 from rarplan.schedule.calendar import bank_holidays
@@ -109,9 +110,16 @@ test_catalogue.__test__ = False  # type: ignore[attr-defined]  # a helper, not a
 
 
 def check_invariants(plan: Plan, schedule: Schedule, rar_max: int) -> None:
-    """What every schedule must satisfy (issue 3, 'Done when'; guidance sections 4 and 7)."""
+    """What every schedule must satisfy (issue 3, 'Done when'; guidance sections 4 and 7). A
+    missed appointment stays in a re-planned schedule, uses no day, and its session is offered
+    again (issue 17)."""
     apps = schedule.appointments
-    counting = {a.date for a in apps if a.counts_towards_rar}
+    missed = {(r.date, r.intervention, r.session) for r in plan.attendance if rardays.missed(r)}
+    counting = {
+        a.date
+        for a in apps
+        if a.counts_towards_rar and (a.date, a.intervention, a.session) not in missed
+    }
     assert schedule.rar_days_planned == len(counting)
     assert schedule.rar_days_planned <= rar_max
     days = set(plan.availability.days)
@@ -133,8 +141,14 @@ def check_invariants(plan: Plan, schedule: Schedule, rar_max: int) -> None:
         slots.sort()
         for (_, e1), (s2, _) in zip(slots, slots[1:], strict=False):
             assert e1 <= s2, slots
-    keys = Counter((a.intervention, a.session) for a in apps)
+    keys = Counter(
+        (a.intervention, a.session)
+        for a in apps
+        if (a.date, a.intervention, a.session) not in missed
+    )
     assert all(n == 1 for n in keys.values()), keys
+    offers = Counter((a.intervention, a.session, a.offer) for a in apps)
+    assert all(n == 1 for n in offers.values()), offers  # the calendar's UIDs are unique
 
 
 def weekly(d: date, n: int) -> list[date]:

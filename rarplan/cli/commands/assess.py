@@ -38,6 +38,14 @@ def assess(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted interactive assessment.")
     ] = False,
+    discard_progress: Annotated[
+        bool,
+        typer.Option(
+            "--discard-progress",
+            help="With --force: replace a plan even though it holds a schedule, attendance, "
+            "outcomes or a completion.",
+        ),
+    ] = False,
     catalogue_file: CatalogueOption = None,
     no_input: NoInputOption = False,
     force: ForceOption = False,
@@ -48,6 +56,9 @@ def assess(
 
     With a CASE file it runs without questions (as in scripts); with no CASE in a terminal it
     walks you through the assessment and keeps a draft you can --resume after Ctrl-C.
+    --force replaces an existing plan (the earlier version is kept in .rarplan-history/, and
+    its place printed), but not one holding progress (exit 5, naming what would be lost)
+    unless --discard-progress too; to change a plan in progress, use `rarplan amend`.
 
     Example: rarplan assess examples/cases/X100001.toml --out X100001.plan.toml
     """
@@ -56,6 +67,8 @@ def assess(
     from rarplan.catalogue import load as cat
     from rarplan.model.errors import UsageError
 
+    if discard_progress and not force:
+        raise UsageError("--discard-progress goes with --force (replacing the plan)")
     catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
     if batch is not None:
         if case_file is not None:
@@ -77,7 +90,9 @@ def assess(
 
         run_wizard(catalogue, out=out, force=force, resume=resume, case_file=case_file)
         return
-    _assess_file(case_file, out, no_plan, catalogue, force, json_output, interactive)
+    _assess_file(
+        case_file, out, no_plan, catalogue, force, discard_progress, json_output, interactive
+    )
 
 
 def _assess_file(
@@ -86,6 +101,7 @@ def _assess_file(
     no_plan: bool,
     catalogue: Any,
     force: bool,
+    discard_progress: bool,
     json_output: bool,
     interactive: bool,
 ) -> None:
@@ -102,12 +118,28 @@ def _assess_file(
         case = answer_checks(case, catalogue)
     plan = run_assessment(case, catalogue, source=name)
     target: Path | None = None
+    kept: Path | None = None
     if not no_plan:
         target = out or Path(default_plan_name(plan.crn))
-        save_plan(plan, target, overwrite=force)
+        if force and target.is_file():
+            from rarplan.deliver.amend import check_replace
+            from rarplan.files.storage import locked
+
+            with locked(target):
+                check_replace(target, discard_progress=discard_progress)
+                kept = save_plan(plan, target, overwrite=True)
+        elif force:
+            save_plan(plan, target, overwrite=True)
+        else:
+            save_plan(plan, target, overwrite=False)
     if json_output:
-        emit_json(result_dict(plan, str(target) if target else None, catalogue))
+        result = result_dict(plan, str(target) if target else None, catalogue)
+        emit_json({**result, "previous_version": str(kept) if kept else None})
         return
     from rarplan.cli.views.assess import show_assessment
 
     show_assessment(plan, catalogue, target)
+    if kept is not None:
+        from rarplan.cli.output import info
+
+        info(f"the earlier version of {target} is kept in {kept}")

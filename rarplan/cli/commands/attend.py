@@ -28,6 +28,31 @@ def attend(
             "([[attendance]]); '-' reads stdin.",
         ),
     ] = None,
+    action: Annotated[
+        str | None,
+        typer.Option(
+            "--action",
+            metavar="warning|breach|no_action",
+            help="Record the enforcement action taken on the unacceptable failures due one.",
+            show_default=False,
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="The date the action was taken (with --action) [default: today].",
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="A note with --action (the reason, needed for no_action).",
+        ),
+    ] = None,
     today: TodayOption = None,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
@@ -35,21 +60,32 @@ def attend(
 ) -> None:
     """Record attendance at appointments (from a file, or one by one).
 
-    Each row names a scheduled appointment by date, intervention and session, with an outcome:
-    attended, late, acceptable_absence, unacceptable_absence or not_held (the provider
-    cancelled). Applying the same file twice changes nothing; a different outcome replaces the
-    old one and is noted in the plan's history. Prints the RAR days completed, the missed
-    sessions to offer again (with the `rarplan schedule` command to run), and each
-    unacceptable absence with its warning or breach flag. Without --attendance, in a terminal,
-    asks about each past appointment, newest first.
+    Each row names a scheduled appointment by date, intervention and session, with a contact
+    outcome as the case management system words it: attended_complied,
+    attended_failed_to_comply, sent_home_behaviour, sent_home_service_issues, failed_to_attend,
+    acceptable_absence_REASON (court_legal, employment, family_childcare, holiday, medical,
+    religious, remanded_in_custody, professional_judgement) or not_held; the earlier words
+    attended, late, acceptable_absence and unacceptable_absence still read. Applying the same
+    file twice, even after a re-plan, changes nothing; a different outcome replaces the old one
+    and is noted in the plan's history. Prints the RAR days completed, the missed sessions to
+    offer again (with the `rarplan schedule` command to run), and each unacceptable failure
+    counted within 12 months with the action due: a warning, then breach consideration.
+    Record the action taken with --action and --on. Without --attendance, in a terminal, asks
+    about each past appointment, newest first.
 
     Example: rarplan attend X100001.plan.toml --attendance examples/attendance.csv
+    Example: rarplan attend X100001.plan.toml --action warning --on 2027-02-09
     """
     from rarplan.deliver import attendance as att
     from rarplan.model.errors import UsageError
 
     day = parse_day(today, "--today")
     settings = att.load_settings()
+    if action is not None:
+        _action(plan_path, action, on, note, attendance, settings, day, json_output)
+        return
+    if on is not None or note is not None:
+        raise UsageError("--on and --note go with --action")
     if attendance is not None:
         entries, source = att.read_attendance(attendance)
     elif can_prompt(no_input, json_output):
@@ -65,6 +101,38 @@ def attend(
         )
     plan, applied = att.record_attendance(plan_path, entries, source, today=day)
     _report(plan, plan_path, applied, settings, day, json_output)
+
+
+def _action(
+    plan_path: Path,
+    action: str,
+    on: str | None,
+    note: str | None,
+    attendance: str | None,
+    settings: Any,
+    today: Any,
+    json_output: bool,
+) -> None:
+    from rarplan.cli.output import info
+    from rarplan.deliver import attendance as att
+    from rarplan.model.contacts import ACTION_LABELS, ACTIONS
+    from rarplan.model.errors import UsageError
+
+    if attendance is not None:
+        raise UsageError("give --attendance or --action, one at a time")
+    if action not in ACTIONS:
+        raise UsageError(f"--action {action!r}: use one of {', '.join(ACTIONS)}")
+    when = parse_day(on, "--on") if on is not None else today
+    plan, answered = att.enforce(plan_path, action, when, settings, note=note or "", today=today)
+    if not json_output:
+        for r in answered:
+            info(
+                f"{plan.crn}: {ACTION_LABELS[action]} on {when.isoformat()} "
+                f"for {att.describe(att.record_key(r))}"
+            )
+        if not answered:
+            info(f"{plan.crn}: already recorded; the plan is unchanged")
+    _report(plan, plan_path, None, settings, today, json_output, answered=len(answered))
 
 
 def parse_day(value: str | None, flag: str) -> Any:
@@ -137,17 +205,23 @@ def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
     entries = []
     for number, appt in enumerate(due, start=1):
         counts = "" if appt.counts_towards_rar else ", not a RAR day"
+        from rarplan.model.contacts import LABELS
+
         answer = questionary.select(
             f"{appt.date.isoformat()} {appt.start} {appt.intervention} session "
             f"{appt.session} ({appt.kind}{counts})",
-            choices=[*att.OUTCOMES, SKIP, STOP],
+            choices=[
+                *(questionary.Choice(LABELS[o], value=o) for o in att.OUTCOMES),
+                SKIP,
+                STOP,
+            ],
         ).unsafe_ask()
         if answer is None or answer == STOP:
             break
         if answer == SKIP:
             continue
         note = ""
-        if answer != "attended":
+        if answer != "attended_complied":
             note = questionary.text("Note (optional):").unsafe_ask() or ""
         row = att.AttendanceRow(
             date=appt.date,
@@ -161,7 +235,13 @@ def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
 
 
 def _report(
-    plan: Any, plan_path: Path, applied: Any, settings: Any, today: Any, json_output: bool
+    plan: Any,
+    plan_path: Path,
+    applied: Any,
+    settings: Any,
+    today: Any,
+    json_output: bool,
+    answered: int | None = None,
 ) -> None:
     from rarplan.cli.output import emit_json, info
     from rarplan.deliver import attendance as att
@@ -183,14 +263,18 @@ def _report(
             "completion record no longer matches the plan (re-issue it with "
             "`rarplan complete --force`)"
         )
+    if answered is not None:
+        changes["actions_recorded"] = answered
+        changes["changed"] = bool(answered)
     if json_output:
         emit_json({**data, **changes})
         return
-    info(
-        f"{plan.crn}: {changes['added']} recorded, {changes['replaced']} changed, "
-        f"{changes['unchanged']} already recorded"
-        + ("" if changes["changed"] else "; the plan is unchanged")
-    )
+    if answered is None:
+        info(
+            f"{plan.crn}: {changes['added']} recorded, {changes['replaced']} changed, "
+            f"{changes['unchanged']} already recorded"
+            + ("" if changes["changed"] else "; the plan is unchanged")
+        )
     for warning in data["warnings"]:
         info(f"rarplan: warning: {warning}")
     ordered = data["rar_days_ordered"]
@@ -202,24 +286,38 @@ def _report(
     print(f"Attendance: {att.describe_counts(counts)}")
     absences = data["unacceptable_absences"]
     if absences:
-        print(f"Unacceptable absences ({len(absences)}):")
+        from rarplan.model.contacts import ACTION_LABELS, LABELS
+
+        print(f"Unacceptable failures ({len(absences)}):")
         for a in absences:
-            flag = {
-                "warning": "warning",
-                "breach_consideration": "consider breach",
-                "none": "recorded",
-            }[a["flag"]]
+            if a["action"]:
+                what = f"{ACTION_LABELS[a['action']]} on {a['action_on']}"
+            else:
+                what = {
+                    "warning": "ACTION DUE: warning",
+                    "breach_consideration": "ACTION DUE: breach consideration",
+                    "none": "no action due",
+                }[a["flag"]]
             note = f" ({a['note']})" if a["note"] else ""
             print(
-                f"  {a['date']} {a['intervention']} session {a['session']}: {flag} "
+                f"  {a['date']} {a['intervention']} session {a['session']}, "
+                f"{LABELS[a['outcome']]}: {what} "
                 f"({att.ordinal(a['in_window'])} within {a['window_months']} months){note}"
+            )
+        due = [a for a in absences if a["action_due"]]
+        if due:
+            print(
+                f"  record the action taken: rarplan attend {plan_path} --action "
+                f"{'breach' if data['action_due'] == 'breach_consideration' else 'warning'} "
+                "--on DATE"
             )
     missed = data["reschedule"]
     if missed:
+        from rarplan.model.contacts import LABELS
+
         print(f"To offer again ({len(missed)} missed session(s)):")
         for m in missed:
             print(
-                f"  {m['date']} {m['intervention']} session {m['session']} "
-                f"({m['outcome'].replace('_', ' ')})"
+                f"  {m['date']} {m['intervention']} session {m['session']}: {LABELS[m['outcome']]}"
             )
         print(f"  {data['reschedule_command']}")

@@ -18,11 +18,18 @@ def list_(
         str | None, typer.Option("--need", help="Only entries for this need area.")
     ] = None,
     setting: Annotated[str | None, typer.Option("--setting", help="community or custody.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Only entries offered in this probation region or county."),
+    ] = None,
     catalogue_file: CatalogueOption = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """List the interventions: id, name, need areas, sessions or hours, delivery.
+
+    With --region, entries that name their regions (the Structured Interventions) are listed
+    only where offered; a KSS county (kent, surrey, sussex) counts as Kent, Surrey, Sussex.
 
     Example: rarplan catalogue list --need accommodation --setting community
     """
@@ -36,12 +43,28 @@ def list_(
         raise UsageError(f"--need: {need!r} is not a need area; allowed: {', '.join(NEED_AREAS)}")
     if setting is not None and setting not in ("community", "custody"):
         raise UsageError(f"--setting: {setting!r}; allowed: community, custody")
+    probation_region = None
+    if region is not None:
+        from pydantic import ValidationError
+
+        from rarplan.model.case import Case
+
+        try:
+            probation_region = Case(crn="X000000", region=region).probation_region
+        except ValidationError:
+            from rarplan.model.case import PROBATION_REGIONS
+
+            raise UsageError(
+                f"--region: {region!r} is not a probation region; allowed: "
+                f"{', '.join(PROBATION_REGIONS)}, kent, surrey, sussex"
+            ) from None
     catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
     entries = [
         e
         for e in catalogue
         if (need is None or need in e.needs)
         and (setting is None or e.setting in (setting, "either"))
+        and (probation_region is None or not e.regions or probation_region in e.regions)
     ]
     rows = [entry_dict(catalogue, e, full=False) for e in entries]
     if json_output:
@@ -115,12 +138,20 @@ def show(
         out.print(f"[bold]Complete first:[/bold] {', '.join(entry.prerequisites)}")
     if entry.may_precede:
         out.print(f"[bold]May run before:[/bold] {', '.join(entry.may_precede)}")
-    out.print(f"[bold]NSI category:[/bold] {escape(entry.nsi.category)}")
-    out.print(f"[bold]NSI sub-category:[/bold] {escape(entry.nsi.sub_category)}")
-    if entry.nsi.notes:
-        out.print(f"[bold]NSI notes:[/bold] {escape(entry.nsi.notes)}")
-    steps = data["referral_steps"] + data["transfer_steps"]
-    _bullets(out, "Referral on nDelius", steps, numbered=True)
+    if entry.regions:
+        from rarplan.model.case import REGION_NAMES
+
+        regions = ", ".join(REGION_NAMES[r] for r in entry.regions)
+        out.print(f"[bold]Offered in:[/bold] {regions}")
+    if entry.nsi is not None:
+        out.print(f"[bold]NSI category:[/bold] {escape(entry.nsi.category)}")
+        out.print(f"[bold]NSI sub-category:[/bold] {escape(entry.nsi.sub_category)}")
+        if entry.nsi.notes:
+            out.print(f"[bold]NSI notes:[/bold] {escape(entry.nsi.notes)}")
+        steps = data["referral_steps"] + data["transfer_steps"]
+        _bullets(out, "Referral on nDelius", steps, numbered=True)
+    if entry.referral:
+        out.print(f"[bold]Referral:[/bold] {escape(entry.referral)}")
     if entry.note:
         out.print(f"[bold]Reading of the card:[/bold] {escape(entry.note)}")
     out.print(f"[dim]Source: {entry.source.file}, {entry.source.heading}[/dim]")

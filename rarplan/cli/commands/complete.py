@@ -50,6 +50,14 @@ def complete(
             help="Completion record to write [default: CRN.completion.toml beside the plan].",
         ),
     ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT",
+            help="With --force: why close the RAR before the order's start or with "
+            "appointments whose outcome is not recorded (kept in the history).",
+        ),
+    ] = None,
     today: TodayOption = None,
     force: ForceOption = False,
     no_input: NoInputOption = False,
@@ -64,7 +72,8 @@ def complete(
     partly_achieved or not_achieved), from --outcomes FILE or, in a terminal, by answering.
     Writes the completion record beside the plan (TOML, with the plan's SHA-256 and a summary
     for the contact notes) and marks the plan completed. --force completes again and replaces
-    the record.
+    the record. Before the order's start, or while appointments up to today have no recorded
+    outcome (they are named), it is refused unless --force with --reason.
 
     Example: rarplan complete X100001.plan.toml --outcomes outcomes.toml --confirmed-by "A Officer"
     """
@@ -91,6 +100,7 @@ def complete(
         confirmed_by=who,
         today=day,
         force=force,
+        reason=reason or "",
     )
     if json_output:
         from rarplan.cli.output import emit_json

@@ -16,7 +16,7 @@ from rarplan.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
+    from datetime import date, datetime, timedelta
 
     from rarplan.catalogue.models import Catalogue
     from rarplan.schedule.apply import Request
@@ -116,9 +116,18 @@ def schedule(
         typer.Option(
             "--ics",
             metavar="FILE",
-            help="Also write the appointments as an iCalendar file.",
+            help="Also write the appointments as an iCalendar file (a re-plan updates this "
+            "CRN's calendar in place).",
         ),
     ] = None,
+    reminder: Annotated[
+        str,
+        typer.Option(
+            "--reminder",
+            metavar="1d|2h|30m|none",
+            help="How long before each appointment the calendar reminds the person.",
+        ),
+    ] = "1d",
     batch: Annotated[
         Path | None,
         typer.Option(
@@ -138,7 +147,10 @@ def schedule(
     Appointments fall between the start and the order's end, never on weekends, bank holidays
     or dates the person cannot attend, and never use more RAR days than the court ordered: a
     plan that does not fit is refused (exit 4) with what does not fit and the choices. The
-    schedule is written into the plan with a history entry. Re-plan with --from and --reason.
+    schedule is written into the plan with a history entry. Re-plan with --from and --reason:
+    what happened is kept, and every missed session is offered again within the court's days.
+    With --ics, a re-plan updates the CRN's calendar file in place (same events, cancelled
+    ones marked), each event with a reminder (--reminder, the day before by default).
 
     Example: rarplan schedule X100001.plan.toml --strategy compact --ics X100001.ics
     """
@@ -186,7 +198,10 @@ def schedule(
 
         code = run_batch(plan_files(batch, files), catalogue, request, at, json_output, say=info)
         raise typer.Exit(code)
-    _one(files[0], out, ics, with_names, force, json_output, catalogue, request, at)
+    from rarplan.schedule.ics import parse_reminder
+
+    before = parse_reminder(reminder)
+    _one(files[0], out, ics, with_names, force, json_output, catalogue, request, at, before)
 
 
 def _one(
@@ -199,6 +214,7 @@ def _one(
     catalogue: Catalogue,
     request: Request,
     at: datetime,
+    reminder: timedelta | None,
 ) -> None:
     import contextlib
 
@@ -210,25 +226,43 @@ def _one(
 
     if str(path) == "-" and out is None:
         raise UsageError("a plan read from stdin needs --out PLAN to write the schedule to")
+    from rarplan.schedule.ics import is_own_calendar
+
+    calendar_update = False  # the --ics file is this CRN's calendar: replaced in place
     for target in (out, ics):  # checked before anything is written: all or nothing
         if target is None:
             continue
         if not target.parent.is_dir():
             raise InvalidInput(f"{target.parent}: folder does not exist")
         if target.exists() and not force:
+            if target == ics and target.is_file() and is_own_calendar(target.read_bytes()):
+                calendar_update = True
+                continue
             raise WouldOverwrite(f"{target}: already exists", hint="use --force to replace it")
     name = "<stdin>" if str(path) == "-" else str(path)
     lock = storage.locked(path) if out is None else contextlib.nullcontext()
     with lock:
         plan, _ = load_plan(path)
+        if calendar_update and ics is not None and not is_own_calendar(ics.read_bytes(), plan.crn):
+            raise WouldOverwrite(
+                f"{ics}: already exists, a calendar for another case",
+                hint="use --force to replace it",
+            )
         new, outcome = schedule_plan(plan, catalogue, request, at=at, name=name)
         written = out or path
         save_plan(new, written, overwrite=out is None or force)
     if ics is not None:
         from rarplan.schedule.ics import to_ics
 
-        data = to_ics(new, outcome.schedule, outcome.names, stamp=at, with_names=with_names)
-        storage.atomic_write(ics, data, overwrite=force)
+        data = to_ics(
+            new,
+            outcome.schedule,
+            outcome.names,
+            stamp=at,
+            with_names=with_names,
+            reminder=reminder,
+        )
+        storage.atomic_write(ics, data, overwrite=force or calendar_update)
     if json_output:
         emit_json(
             {

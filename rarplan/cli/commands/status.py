@@ -26,14 +26,27 @@ def status(
             "--check", help="Read and check every plan in full (slower), not only what is shown."
         ),
     ] = False,
+    at_risk: Annotated[
+        bool, typer.Option("--at-risk", help="Only the plans whose RAR is at risk.")
+    ] = False,
+    needs_attention: Annotated[
+        bool,
+        typer.Option(
+            "--needs-attention",
+            help="Only the plans with past appointments unrecorded or an enforcement action due.",
+        ),
+    ] = False,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """The caseload: one row per plan in a folder, most urgent first.
 
-    Columns: CRN, band, RAR days ordered / planned / completed, next appointment, order end,
-    unacceptable absences (with a warning or breach flag) and AT RISK when the days left
-    cannot be delivered before the order ends at the planned rhythm. At-risk plans come
+    Columns: CRN, the plan's file (two plans may share a CRN), band, RAR days done /
+    planned / ordered, next appointment, order end, unacceptable failures (with the
+    enforcement action due and not recorded: warn, BREACH), past appointments with no outcome
+    recorded, and AT RISK when the days left cannot be delivered before the order ends at the
+    planned rhythm, with the reason. --at-risk and --needs-attention (unrecorded past
+    appointments, an action due) show only those plans. At-risk plans come
     first, then the nearest order end, then the nearest appointment; completed RARs last.
     Files that are not readable plans are reported and skipped; --check also reads the parts
     of each plan the table does not show, to find damage there.
@@ -47,13 +60,19 @@ def status(
 
     day = parse_day(today, "--today")
     caseload = scan(folder, day, load_settings(), check=check)
+    if at_risk:
+        caseload.rows = [r for r in caseload.rows if r.risk.at_risk and not r.closed]
+    if needs_attention:
+        caseload.rows = [r for r in caseload.rows if r.needs_attention]
     if json_output:
         emit_json(caseload.as_dict())
         return
     for skipped in caseload.skipped:
         info(f"rarplan: skipped {skipped.file}: {skipped.reason}")
     if not caseload.rows:
-        info(f"no plans (*.plan.toml) in {folder}")
+        chosen = " at risk" if at_risk else ""
+        chosen += " needing attention" if needs_attention else ""
+        info(f"no plans (*.plan.toml){chosen} in {folder}")
         return
     _table(caseload)
 
@@ -65,19 +84,24 @@ def _table(caseload: Any) -> None:
 
     flags = {"warning": " warn", "breach_consideration": " BREACH", "none": ""}
     table = Table(box=None, pad_edge=False, header_style="bold")
-    numbers = {"Ordered", "Planned", "Done", "Absences"}
+    numbers = {"Days", "Failures", "To record"}
     for name in (
         "CRN",
+        "File",
         "Band",
-        "Ordered",
-        "Planned",
-        "Done",
-        "Next appointment",
+        "Days",
+        "Next",
         "Order end",
-        "Absences",
+        "Failures",
+        "To record",
         "At risk",
     ):
-        table.add_column(name, justify="right" if name in numbers else "left", no_wrap=True)
+        table.add_column(
+            name,
+            justify="right" if name in numbers else "left",
+            no_wrap=name != "At risk",
+            min_width=7 if name == "At risk" else None,
+        )
 
     def num(value: int | None) -> str:
         return "-" if value is None else str(value)
@@ -86,17 +110,20 @@ def _table(caseload: Any) -> None:
         nxt = row.next_appointment
         if row.closed:
             risk = row.status.replace("_", " ")
+        elif row.risk.at_risk:
+            risk = f"AT RISK: {row.risk.short or row.risk.reason}"
         else:
-            risk = "AT RISK" if row.risk.at_risk else "-"
+            risk = "-"
         table.add_row(
             row.crn,
+            Path(row.file).name,
             row.band,
-            num(row.rar_days_ordered),
-            num(row.rar_days_planned),
-            num(row.rar_days_completed),
+            # done / planned / ordered
+            f"{row.rar_days_completed}/{num(row.rar_days_planned)}/{num(row.rar_days_ordered)}",
             f"{nxt.date.isoformat()} {nxt.start}" if nxt else "-",
             row.order_end.isoformat() if row.order_end else "-",
-            f"{row.unacceptable_absences}{flags[row.enforcement]}",
+            f"{row.unacceptable_absences}{flags[row.action_due]}",
+            str(row.unrecorded) if row.unrecorded else "-",
             risk,
         )
     console().print(table)

@@ -22,9 +22,12 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     days = a.guideline_days
     guideline = f"{days['min']}–{days['max']} days" if days else "n/a"
     estimated = " (estimated)" if a.ogrs_estimated else ""
+    has_rar = plan.case.sentence.has_rar
+    band = f" → [bold]{a.band_label}[/bold]" if has_rar else ""
+    guideline_text = f"guideline {guideline}; " if has_rar else ""
     out.print(
-        f"[bold]{plan.crn}[/bold]  OGRS {a.ogrs:g}%{estimated} → [bold]{a.band_label}"
-        f"[/bold]  (guideline {guideline}; {a.average_needs} needs on average)"
+        f"[bold]{plan.crn}[/bold]  OGRS {a.ogrs:g}%{estimated}{band}"
+        f"  ({guideline_text}{a.average_needs} needs on average)"
     )
     needs = ", ".join(NEED_LABELS[n] for n in a.needs) or "none recorded"
     out.print(f"Needs ({len(a.needs)}): {needs}")
@@ -32,8 +35,10 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
         out.print("Treatment first: " + ", ".join(a.treatment_requirements))
     if a.propose_rar:
         court = plan.case.sentence.rar_max_days
-        court_text = f" (court maximum {court})" if plan.case.sentence.stage == "sentenced" else ""
+        court_text = f" (court maximum {court})" if court is not None else ""
         out.print(f"Proposed RAR days: [bold]{a.proposed_days}[/bold]{court_text}")
+    elif not has_rar:
+        out.print("[bold]No RAR days[/bold]: this sentence has no RAR (see below).")
     else:
         out.print("[bold]No RAR proposed.[/bold]")
 
@@ -69,7 +74,8 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
         out.print(
             "[bold]Selected[/bold] (✔): "
             + ", ".join(
-                f"{e(catalogue.entries[s.id].name)} (~{s.rar_days_estimate} days)"
+                e(catalogue.entries[s.id].name)
+                + (f" (~{s.rar_days_estimate} days)" if has_rar else "")
                 for s in plan.selected
             )
         )

@@ -26,6 +26,7 @@ def print_timetable(plan: Plan, outcome: Outcome) -> None:
     from rich.text import Text
 
     from rarplan.cli.output import console
+    from rarplan.model.rardays import missed
     from rarplan.schedule.ics import short_name
 
     s = outcome.schedule
@@ -38,6 +39,8 @@ def print_timetable(plan: Plan, outcome: Outcome) -> None:
     for a in s.appointments:
         totals[a.intervention] = max(totals.get(a.intervention, 0), a.session)
     counted: set[date] = set()
+    # a missed appointment stays in the schedule as what happened, and uses no day
+    gone = {(r.date, r.intervention, r.session) for r in plan.attendance if missed(r)}
     week = ""
     for a in s.appointments:
         label = _week_label(a.date)
@@ -46,7 +49,8 @@ def print_timetable(plan: Plan, outcome: Outcome) -> None:
                 table.add_section()
             table.add_row(label, style="bold")
             week = label
-        if a.counts_towards_rar:
+        happened = (a.date, a.intervention, a.session) in gone
+        if a.counts_towards_rar and not happened:
             counted.add(a.date)
         what = short_name(outcome.names.get(a.intervention, a.intervention))
         if a.place:
@@ -55,8 +59,8 @@ def print_timetable(plan: Plan, outcome: Outcome) -> None:
             f"{a.date:%a} {a.date.day} {a.date:%b}",
             f"{a.start}-{_end(a.start, a.minutes)}",
             Text(what),  # a place or name is text, never rich markup
-            f"{a.session} of {totals[a.intervention]}",
-            "yes" if a.counts_towards_rar else "no",
+            f"{a.session} of {totals[a.intervention]}" + (" again" if a.offer else ""),
+            "missed" if happened else "yes" if a.counts_towards_rar else "no",
             f"{len(counted)}/{rar_max}",
         )
     out = console()

@@ -21,7 +21,7 @@ from rarplan.cli.wizard.labels import (
     NOT_RECORDED,
     OTHER_REQUIREMENTS,
 )
-from rarplan.model.case import Case
+from rarplan.model.case import REGION_NAMES, Case
 
 if TYPE_CHECKING:
     from rarplan.assess.ogrs import Ogrs3Result
@@ -58,8 +58,10 @@ class Session:
         return case_from_dict(self.draft.data, "draft")
 
     def ogrs(self) -> float | None:
-        """The score given, or the estimate from the [ogrs3] inputs."""
-        score = self.draft.get("scores.ogrs")
+        """The score given (ARP or OGRS3), or the estimate from the [ogrs3] inputs."""
+        score = self.draft.get("scores.arp")
+        if score is None:
+            score = self.draft.get("scores.ogrs")
         if score is not None:
             return float(score)
         result = _estimate(self.draft)
@@ -106,8 +108,14 @@ def identity(s: Session) -> None:
     select(
         d,
         "region",
-        "Region",
-        [("kent", "Kent"), ("surrey", "Surrey"), ("sussex", "Sussex"), (None, NOT_RECORDED)],
+        "Probation region (or KSS county)",
+        [
+            *((r, name) for r, name in REGION_NAMES.items() if r != "kent_surrey_sussex"),
+            ("kent", "Kent"),
+            ("surrey", "Surrey"),
+            ("sussex", "Sussex"),
+            (None, NOT_RECORDED),
+        ],
     )
 
 

@@ -23,7 +23,9 @@ def drafts_dir(create: bool = True) -> Path:
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
     folder = root / "rarplan" / "drafts"
     if create:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from rarplan.files.storage import private_folder
+
+        private_folder(folder)  # any folder it makes, 0700 whatever the umask
         for own in (folder.parent, folder):
             os.chmod(own, 0o700)
     return folder
