@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: rarplan's main job on a shipped example, end to end, in ./demo-out/.
-#   assess → schedule (with a calendar) → attendance from a file → amend → show → complete →
-#   status → documents
+#   assess → schedule (with a calendar) → attendance from a file → the warning letter recorded →
+#   re-plan offering the missed sessions → amend → show → agenda → complete → verify → status →
+#   documents
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=demo-out
@@ -15,7 +16,7 @@ else
   step() { printf '\n== %s\n$ %s\n' "$1" "$2"; }
 fi
 
-step "The catalogue (KSS CRC rate card)" "rarplan catalogue list --need accommodation"
+step "The catalogues (the national Structured Interventions and the KSS CRC rate card)" "rarplan catalogue list --need accommodation"
 rarplan catalogue list --need accommodation
 
 step "Assess a sentenced case" "rarplan assess $here/cases/X100001.toml"
@@ -53,8 +54,9 @@ rarplan show X100001.plan.toml --today 2027-03-02
 step "The week's appointments across the caseload" "rarplan agenda . --week --day 2027-03-08"
 rarplan agenda . --week --day 2027-03-08
 
-step "Close the RAR" "rarplan complete X100001.plan.toml --outcomes $here/outcomes.toml ..."
+step "Close the RAR: the appointments still to come are cancelled, in the calendar too" "rarplan complete X100001.plan.toml --outcomes $here/outcomes.toml --ics X100001.ics ..."
 rarplan complete X100001.plan.toml --outcomes "$here/outcomes.toml" --today 2027-03-02 --no-input \
+  --ics X100001.ics \
   --rationale "Housing need met and CV and interviews done in 7 days; job search continues through the Jobcentre, so no further RAR days are needed." \
   --progress "Moved into a housing association flat; CV written; two interviews; one unacceptable absence (warning given)." \
   --outcome "Settled accommodation; employability improved." \
@@ -68,9 +70,9 @@ rarplan status . --today 2027-03-02
 
 step "Documents" "rarplan render X100001.plan.toml --for person|referral; X100002 (pre-sentence) --for court"
 rarplan render X100001.plan.toml --for person --format html --out X100001.person.html
-rarplan assess "$here/cases/X100002.toml" --quiet  # the court proposal is pre-sentence only
+rarplan assess "$here/cases/X100002.toml" --quiet >/dev/null  # the court proposal: pre-sentence only
 rarplan render X100002.plan.toml --for court --format md --out X100002.court.md
-rarplan assess "$here/cases/X100009.toml" --quiet
+rarplan assess "$here/cases/X100009.toml" --quiet >/dev/null
 rarplan render X100009.plan.toml --for person --format md --out X100009.person.md
 rarplan render X100001.plan.toml --for referral --format md --out X100001.referral.md
 printf '\nDemo files in %s/:\n' "$out"

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import date, datetime
     from pathlib import Path
 
     from rarplan.catalogue.models import Catalogue
+    from rarplan.deliver.amend import AgreementStatus
     from rarplan.documents.render import Document, Format
     from rarplan.model.case import Case
-    from rarplan.model.plan import OutcomeReview, Plan
+    from rarplan.model.plan import EndingReason, OutcomeReview, Plan
     from rarplan.schedule.placer import OmFrequency, Strategy
 
 __version__ = "0.1.0"
@@ -44,8 +45,10 @@ from rarplan import schedule as _schedule_package  # noqa: E402, F401
 
 __all__ = [
     "__version__",
+    "amend",
     "assess",
     "complete",
+    "end",
     "load_case",
     "load_catalogue",
     "load_plan",
@@ -56,12 +59,13 @@ __all__ = [
 ]
 
 
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """The intervention catalogue, checked: `path`, else `$RARPLAN_CATALOGUE`, else the shipped
-    KSS CRC rate card (docs/data.md, "The catalogue format")."""
-    from rarplan.catalogue.load import load
+def load_catalogue(path: str | Path | Sequence[str | Path] | None = None) -> Catalogue:
+    """The intervention catalogue, checked: `path` (a file, `rate-card` or `structured`, or a
+    list of them used together), else `$RARPLAN_CATALOGUE`, else both shipped catalogues
+    together (docs/data.md, "Choosing catalogues")."""
+    from rarplan.catalogue.load import load_chosen
 
-    return load(path)
+    return load_chosen(path)
 
 
 def load_case(path: str | Path) -> Case:
@@ -174,17 +178,14 @@ def complete(
     """The plan closed: each desired outcome's result from the `outcomes` file, and the
     completion (`plan.completion`). Fewer days than ordered needs `rationale`, `progress` and
     `outcome` (RAR guidance, section 4); the rules refuse with `RefusedByRules`
-    (docs/deliver.md, "Closing the RAR"). The completion record that `rarplan verify` checks is
-    written by `rarplan complete`, from the saved plan file."""
+    (docs/deliver.md, "Closing the RAR"). Appointments after `today` with no outcome are
+    cancelled. The completion record that `rarplan verify` checks is written by `rarplan
+    complete`, from the saved plan file."""
     from datetime import date as calendar
 
     from rarplan.deliver.completion import Texts, close
-    from rarplan.deliver.outcomes import read_outcomes, resolve_outcomes
 
-    reviews: list[OutcomeReview] = []
-    if outcomes is not None:
-        entries, source = read_outcomes(outcomes)
-        reviews = resolve_outcomes(plan, entries, source)
+    reviews = _reviews(plan, outcomes)
     close(
         plan,
         source=f"plan {plan.crn}",
@@ -192,6 +193,87 @@ def complete(
         texts=Texts(rationale=rationale, progress=progress, outcome=outcome),
         confirmed_by=confirmed_by,
         today=today or calendar.today(),
+        force=force,
+    )
+    return plan
+
+
+def amend(
+    plan: Plan,
+    catalogue: Catalogue | None = None,
+    *,
+    reason: str,
+    add: Sequence[str] = (),
+    drop: Sequence[str] = (),
+    hours: Mapping[str, int] | None = None,
+    outcomes: Mapping[str, Sequence[str]] | None = None,
+    officer: str | None = None,
+    agreement: AgreementStatus | None = None,
+    overrides: Mapping[str, str] | None = None,
+    replan_from: date | None = None,
+    by: str = "",
+    today: date | None = None,
+) -> Plan:
+    """The plan amended, as `rarplan amend`: interventions added (judged against the catalogue;
+    an excluded one needs its reason in `overrides`) or dropped, `hours`, desired `outcomes`,
+    the `officer`, the `agreement`, with `reason` in its history. A scheduled plan whose
+    interventions change is re-planned from `replan_from` (default `today`), keeping what
+    happened; more RAR days than the court ordered raise `RefusedByRules` (docs/deliver.md,
+    "Amending the plan"). The plan given is not changed."""
+    from datetime import date as calendar
+    from datetime import datetime as clock
+
+    from rarplan.deliver.amend import Amendment, apply_amendment
+
+    amendment = Amendment(
+        reason=reason,
+        add=tuple(add),
+        drop=tuple(drop),
+        hours=dict(hours or {}),
+        outcomes={k: list(v) for k, v in (outcomes or {}).items()},
+        officer=officer,
+        agreement=agreement,
+        overrides=dict(overrides or {}),
+        by=by,
+        replan_from=replan_from,
+    )
+    at = clock.now().replace(microsecond=0)
+    day = today or calendar.today()
+    name = f"plan {plan.crn}"
+    return apply_amendment(
+        plan, _or_shipped(catalogue), amendment, today=day, at=at, name=name
+    ).plan
+
+
+def end(
+    plan: Plan,
+    *,
+    reason: EndingReason,
+    note: str,
+    confirmed_by: str,
+    outcomes: str | Path | None = None,
+    today: date | None = None,
+    force: bool = False,
+) -> Plan:
+    """The plan closed because its RAR ended other than by completion (`reason`: revoked,
+    breach_resentenced, transferred, died or other), with the officer's `note` and the results
+    of the desired outcomes reviewed so far (`plan.completion.status` is the reason;
+    docs/deliver.md, "Ending a RAR otherwise"). Appointments after `today` are cancelled. The
+    end record that `rarplan verify` checks is written by `rarplan end`, from the saved plan
+    file."""
+    from datetime import date as calendar
+
+    from rarplan.deliver.ending import end as end_plan
+
+    reviews = _reviews(plan, outcomes)
+    end_plan(
+        plan,
+        source=f"plan {plan.crn}",
+        reason=reason,
+        note=note,
+        confirmed_by=confirmed_by,
+        today=today or calendar.today(),
+        reviews=reviews,
         force=force,
     )
     return plan
@@ -215,3 +297,14 @@ def render(
 
 def _or_shipped(catalogue: Catalogue | None) -> Catalogue:
     return catalogue if catalogue is not None else load_catalogue()
+
+
+def _reviews(plan: Plan, outcomes: str | Path | None) -> list[OutcomeReview]:
+    """The outcome reviews read from the file `outcomes` (none without one), for `complete`
+    and `end`."""
+    from rarplan.deliver.outcomes import read_outcomes, resolve_outcomes
+
+    if outcomes is None:
+        return []
+    entries, source = read_outcomes(outcomes)
+    return resolve_outcomes(plan, entries, source)

@@ -231,3 +231,66 @@ def test_hostile_csv_batches(cells, header, end, tmp_path):
     check_run(["assess", "--batch", str(target), "--no-plan", "--json"], [target])
     code, out, err = invoke(["assess", "--batch", str(target), "--no-plan"])
     assert "31/13/1961" not in out + err
+
+
+# JSON-lines batches with a hostile value at any key of a real case: a number over Python's
+# 4,300 digits (it stopped the whole batch with exit 1), nesting past the parser's depth, a
+# boolean for a number, dates that overflow an order's end, floats JSON does not have.
+hostile_json = st.one_of(
+    st.integers(4301, 20_000).map(lambda n: "9" * n),
+    st.integers(1000, 5000).map(lambda n: "[" * n + "]" * n),
+    st.sampled_from(["true", "false", '"9999-12-31"', '"0001-01-01"', "1e999", "NaN", "-Infinity"]),
+)
+_HOLE = "\x00hostile\x00"
+
+
+@FUZZ
+@given(path=st.sampled_from(PATHS), raw=hostile_json)
+def test_a_hostile_value_fails_its_own_line_only(path, raw, tmp_path):
+    doc = copy.deepcopy(CASE)
+    target: Any = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = _HOLE
+    line = json.dumps(doc, default=str).replace(json.dumps(_HOLE), raw)
+    good = json.dumps(CASE, default=str)
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text("\n".join([good, line, good]) + "\n")
+    check_run(["assess", "--batch", str(batch), "--no-plan", "--json"], [batch])
+    code, out, err = invoke(["assess", "--batch", str(batch), "--no-plan", "--json"])
+    results = [json.loads(each) for each in out.splitlines()]
+    assert [r["line"] for r in results] == [1, 2, 3], (out, err)
+    assert "error" not in results[0] and "error" not in results[2], out
+
+
+# Plans hand-edited where they name files and count days: a crn that is a path, a person's
+# name, or any text; a court's maximum below the days already planned.
+hostile_crns = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["../../outside", "/tmp/evil", "Jane Smith", "X12345", "X1234567", "x123456"]),
+)
+PLAN_COMMANDS = [c for c in COMMANDS if c[0] in ("schedule", "complete", "render", "status")]
+
+
+@pytest.mark.parametrize(("name", "argv"), PLAN_COMMANDS, ids=[c[0] for c in PLAN_COMMANDS])
+@FUZZ
+@given(crn=hostile_crns, most=st.one_of(st.none(), st.integers(1, 19)))
+def test_a_plan_with_a_hand_edited_crn_or_maximum(name, argv, crn, most, tmp_path):
+    from rarplan.files.planfile import save_plan
+
+    scheduled = tmp_path / "scheduled.plan.toml"
+    if not scheduled.exists():
+        save_plan(factories.plan(["msrp-home"], rar_max_days=20), scheduled)
+        code, out, err = invoke(["schedule", str(scheduled), "--quiet"])
+        assert code == 0, err
+    text = scheduled.read_text().replace('crn = "X123456"', f"crn = {json.dumps(crn)}", 1)
+    if most is not None:
+        text = text.replace("rar_max_days = 20", f"rar_max_days = {most}", 1)
+    target = tmp_path / "input.toml"
+    target.write_text(text)
+    around = set(tmp_path.parent.iterdir())
+    check_run(argv(target, tmp_path), [target])
+    if crn != "X123456" or most is not None:  # refused: no file written, here or outside
+        assert set(tmp_path.parent.iterdir()) == around
+        made = {p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")}
+        assert made <= {"input.toml", "scheduled.plan.toml", "caseload", ".rarplan-history"}

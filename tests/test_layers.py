@@ -197,7 +197,7 @@ def test_each_shared_rule_is_defined_once_in_the_model():
         "HHMM": "model/dates.py",
         "minutes_of": "model/dates.py",
         "hhmm": "model/dates.py",
-        "parse_iso_date": "model/dates.py",
+        "read_date": "model/dates.py",
     }
     for name, home in homes.items():
         assert _definitions(name) == [home], name

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from rarplan.assess.bands import Band, band_for
 from rarplan.assess.eligibility import Judgement, judge_all
 from rarplan.assess.selection import build_selection, fit_to_days, propose, validate_choice
+from rarplan.assess.wording import count as needs_count
 from rarplan.assess.wording import no_rar_paragraph, proposal_paragraph, rationale_paragraph
 from rarplan.catalogue.compiled import SHARED_RESULTS, CompiledCatalogue
 from rarplan.catalogue.models import Catalogue, Intervention
@@ -224,8 +225,13 @@ def activity_words(case: Case) -> str:
 
 
 def refuse_under_18(case: Case, today: date) -> None:
-    """rarplan is for adult probation: the youth justice system works with under-18s."""
+    """rarplan is for adult probation: the youth justice system works with under-18s. The one
+    place this rule is applied, whatever gives the age (`age`, `date_of_birth`, or the
+    predictors' inputs): refused by the rules, exit 4 (docs/assess.md, "Adults only")."""
     age = case.age_on(today)
+    if age is None and case.arp is not None and case.arp.date_of_birth is not None:
+        born = case.arp.date_of_birth
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age is None and case.ogrs3 is not None:
         age = case.ogrs3.age_at_follow_up
     if age is not None and age < ADULT_AGE:
@@ -288,7 +294,7 @@ def assess(
     met_by_programme = {n for e in programmes for n in e.needs if n in need_set}
     left = rar_needs(needs, treatments, met_by_programme)
     warnings.extend(_sexual_offending(case, accredited))
-    warnings.extend(_needs_mismatch(band, len(needs)))
+    warnings.extend(_needs_mismatch(band, len(needs), has_rar))
 
     if has_rar:
         propose_rar, below_25 = _propose_rar(band, case, left)
@@ -349,7 +355,7 @@ def assess(
         predictor="arp" if predictor.name == "arp" else None,  # None: OGRS3, as before
         band=band.name,
         band_label=band.label,
-        guideline_days=band.guideline_days,
+        guideline_days=band.guideline_days if has_rar else None,  # no RAR, no RAR days
         average_needs=band.average_needs,
         needs=needs,
         treatment_requirements=treatments,
@@ -373,6 +379,7 @@ def assess(
             accredited,
             [e.name for e in programmes],
             sexual_factors=[SEXUAL_FACTORS[f] for f in _sexual_factors(case)],
+            cost=cost,
         )
     # Models given as values (the case, the results) are taken as they are, not checked again.
     return Plan(
@@ -455,9 +462,11 @@ def _programme_notes(
             "(guidance section 2)."
         )
     elif programmes and "accredited_programme" in case.sentence.other_requirements:
+        one = len(programmes) == 1
         out.append(
-            f"The order requires an accredited programme: {names} (eligible) meets the needs "
-            "it addresses; other needs are planned for separately (guidance section 2)."
+            f"The order requires an accredited programme: {names} (eligible) "
+            + ("meets the needs it addresses" if one else "meet the needs they address")
+            + "; other needs are planned for separately (guidance section 2)."
         )
     elif programmes:
         then = (
@@ -551,17 +560,23 @@ def _sexual_offending(case: Case, accredited: list[str]) -> list[str]:
     return out
 
 
-def _needs_mismatch(band: Band, count: int) -> list[str]:
+def _needs_mismatch(band: Band, count: int, has_rar: bool) -> list[str]:
     if count - band.average_needs >= NEEDS_MISMATCH:
         return [
             f"{count} needs identified: more than the {band.average_needs} average for "
             f"OGRS {band.ogrs_range}; consider whether the OGRS band understates the need."
         ]
     if band.average_needs - count >= NEEDS_MISMATCH:
+        few = f"Only {needs_count(count, 'need')} identified against an average of "
+        if not has_rar:  # no RAR to size: the needs assessment itself is what to check
+            return [
+                f"{few}{band.average_needs} for OGRS {band.ogrs_range}: check the needs "
+                "assessment is complete."
+            ]
         longest = f" and a RAR of up to {band.guideline_max} days" if band.guideline_max else ""
         return [
-            f"Only {count} need(s) identified against an average of {band.average_needs} "
-            f"for OGRS {band.ogrs_range}{longest}: check a long RAR is needed for few needs."
+            f"{few}{band.average_needs} for OGRS {band.ogrs_range}{longest}: check a long RAR "
+            "is needed for few needs."
         ]
     return []
 

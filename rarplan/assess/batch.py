@@ -31,8 +31,12 @@ Stopping a batch (docs/scripting.md, "Stopping a batch"):
 - The workers are a `ProcessPoolExecutor`, which reports a worker that died
   (`BrokenProcessPool`: one line, exit 1) where `multiprocessing.Pool` waited for ever.
 - Ctrl-C reaches the whole process group. The workers ignore it (no traceback from each);
-  the main process, whatever stops it (Ctrl-C, a closed output pipe, an error), ends them at
-  once (`terminate`: a chunk in progress leaves at most a hidden temporary file).
+  the main process, whatever stops it (Ctrl-C, a closed output pipe, an error), sets the
+  pool's stop event: each worker skips the chunks not started and finishes the one in hand
+  (a fraction of a second), and the pool shuts down as it normally does. Never `terminate`:
+  a worker ended while sending its chunk's report leaves half a message in the pool's result
+  pipe, and the pool's thread then waits for the rest for ever (measured: 2 Ctrl-Cs in 16
+  hung the exit that way).
 - A worker whose main process was killed ends itself (`_end_with_parent`): it would otherwise
   wait for work for ever.
 """
@@ -44,6 +48,7 @@ import collections
 import contextlib
 import functools
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -98,9 +103,14 @@ class Tally:
     kept: int = 0  # of those done, plans already written by an earlier run
     failed: int = 0
     codes: set[int] = field(default_factory=set)
+    # told (cases done, cases in all if known) after each chunk: the CLI's progress bar
+    progress: Callable[[int, int | None], None] | None = None
+    total: int | None = None
 
 
 _worker: tuple[Catalogue, Settings] | None = None
+_stop: Any = None  # in a worker: the pool's stop event (a multiprocessing.Event)
+NOTHING_DONE: Done = (b"", "", [], 0)
 
 
 Outcome = tuple[str, str, int]  # a case's stdout text, its stderr text, 0 or an exit code
@@ -273,6 +283,8 @@ def _as_dict(raw: Any, where: str) -> dict[str, Any]:
             raise InvalidInput(f"{where}: not valid JSON: {exc.msg}") from None
         except RecursionError:
             raise InvalidInput(f"{where}: nested too deeply") from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            raise InvalidInput(f"{where}: not valid JSON: a number has too many digits") from None
     if isinstance(raw, tuple):  # an error found while reading the row
         raise InvalidInput(raw[1])
     if not isinstance(raw, dict):
@@ -290,6 +302,8 @@ def _clock() -> tuple[date, datetime]:
 def _chunk(items: list[tuple[int, Any]]) -> Done:
     """A worker's share, its output joined and encoded here so the parent only copies it."""
     assert _worker is not None
+    if _stop is not None and _stop.is_set():  # the batch is stopping: skip what is queued
+        return NOTHING_DONE
     return _assess_all(items, *_worker, _clock())
 
 
@@ -382,6 +396,18 @@ def _workers(source: str) -> int:
     return min(2, os.cpu_count() or 1) if big else 1
 
 
+def count_cases(source: str) -> int | None:
+    """About how many cases `source` holds, for a progress bar: its lines (less a CSV's
+    header); None for stdin, which cannot be read twice."""
+    if source == "-":
+        return None
+    lines = 0
+    with reading(source), open(source, "rb") as fh:
+        for block in iter(functools.partial(fh.read, 1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(0, lines - 1) if source.lower().endswith(".csv") else lines
+
+
 def _emit(done: Done, tally: Tally) -> None:
     out, err, codes, kept = done
     tally.kept += kept
@@ -400,6 +426,8 @@ def _emit(done: Done, tally: Tally) -> None:
             tally.codes.add(code)
         else:
             tally.done += 1
+    if tally.progress is not None:
+        tally.progress(tally.done + tally.failed, tally.total)
 
 
 def run_batch(
@@ -410,8 +438,10 @@ def run_batch(
     json_output: bool,
     no_plan: bool,
     say: Callable[[str], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> int:
-    """Assess every case of `source`; one result line each on stdout, a summary to `say`."""
+    """Assess every case of `source`; one result line each on stdout, a summary to `say`;
+    `progress` is told the cases done and their number (None from stdin) after each chunk."""
     plans = None if out_dir is None or no_plan else out_dir
     if plans is not None:
         if plans.exists() and not plans.is_dir():
@@ -422,7 +452,7 @@ def run_batch(
     settings = Settings(
         f"{name}: {unit} ", None if plans is None else str(plans), force, json_output
     )
-    tally = Tally()
+    tally = Tally(progress=progress, total=None if progress is None else count_cases(source))
     workers = _workers(source)
     if workers == 1:
         # from stdin a case at a time: cases may come minutes apart
@@ -471,16 +501,19 @@ def _run_pool(
     """Run the jobs on `workers` processes, reporting each chunk in order.
 
     Stopping (see "Stopping a batch" in the module's notes): the workers ignore Ctrl-C, and
-    whatever stops this process here (Ctrl-C, a closed output pipe, an error) ends them at once;
-    a worker that dies stops the batch with one clear error."""
+    whatever stops this process here (Ctrl-C, a closed output pipe, an error) stops them
+    through `stop`; a worker that dies stops the batch with one clear error."""
     context = multiprocessing.get_context()  # the platform's own: fork, or spawn (Windows, macOS)
-    before = {child.pid for child in multiprocessing.active_children()}
+    stop = context.Event()
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init, initargs=(catalogue, settings)
+        workers, mp_context=context, initializer=_init, initargs=(catalogue, settings, stop)
     )
     pending: collections.deque[Future[Done]] = collections.deque()
     try:
         try:
+            with _ctrl_c_held():  # the workers start with the first jobs
+                for job, args in itertools.islice(jobs, workers):
+                    pending.append(pool.submit(job, *args))
             for job, args in jobs:
                 pending.append(pool.submit(job, *args))
                 if len(pending) >= IN_FLIGHT:
@@ -495,19 +528,39 @@ def _run_pool(
                 "continue where it stopped",
             ) from None
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():
-            if child.pid not in before:  # this pool's workers, none of the caller's
-                child.terminate()
+        stop.set()  # the workers finish the chunk in hand, skip the rest, and end
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
 
 
-def _init(catalogue: Catalogue, settings: Settings) -> None:
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold a Ctrl-C while the workers start, and raise it once they have. Arriving during a
+    fork, it was lost (the interpreter's at-fork hooks swallow a KeyboardInterrupt: the batch
+    ran on to its end), and a worker not yet set up to ignore it printed a traceback."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield  # Ctrl-C is not Python's KeyboardInterrupt here: nothing to hold
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _init(catalogue: Catalogue, settings: Settings, stop: Any) -> None:
     """Start a worker: it holds the catalogue and settings, leaves Ctrl-C to the main process
-    (which ends it), and ends itself if the main process dies."""
-    global _worker
+    (which stops it through `stop`), and ends itself if the main process dies."""
+    global _worker, _stop
     _worker = (catalogue, settings)
+    _stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_end_with_parent, daemon=True).start()
 

@@ -32,7 +32,14 @@ def _question(
     asked = questions(criterion, checks)
     missing = unknown_facts(criterion, facts)
     if missing:
-        labels = ", ".join(f"{name} ({FACTS[name].label})" for name in missing)
+        # the case file's key to record (once: its label is the same words), or the words
+        # for a fact worked out from others ("number of needs")
+        labels = ", ".join(
+            name
+            if FACTS[name].label == name.split(".")[-1].replace("_", " ")
+            else FACTS[name].label
+            for name in missing
+        )
         if unsuitable:
             asked.append(
                 f"Not suitable: “{criterion.text}”: does this apply? ({labels} not recorded)"

@@ -91,7 +91,12 @@ def candidates(catalogue: Catalogue, need: str, setting: str) -> tuple[Candidate
             # a service whose volume is negotiated case by case is the officer's choice
             and not (e.counts_towards_rar and rar_day_cost(e) == 0)
         ]
-        ranked = sorted(entries, key=lambda e: _rank(e, need))
+        # Catalogues used together are preferred in the order given (the default: the national
+        # Structured Interventions first, docs/data.md "Choosing catalogues").
+        order = {part.path: at for at, part in enumerate(catalogue.parts)}
+        ranked = sorted(
+            entries, key=lambda e: (order[catalogue.part_of[e.id].path], _rank(e, need))
+        )
         found = memo[(need, setting)] = tuple(Candidate(e, smallest_cost(e)) for e in ranked)
     return found
 
@@ -232,7 +237,10 @@ def build_selection(
 
 
 def default_outcomes(entry: Intervention) -> list[str]:
-    """Desired outcomes from the card's aims (guidance section 5: agreed ahead), editable."""
+    """Desired outcomes (guidance section 5: agreed ahead), editable: the catalogue's, in the
+    person's words, else from the card's aims."""
+    if entry.outcomes:
+        return list(entry.outcomes)
     return [aim.removeprefix("To ").rstrip(".").capitalize() for aim in entry.aims]
 
 

@@ -32,28 +32,103 @@ def _days(n: int) -> str:
     return f"{n} RAR day" + ("" if n == 1 else "s")
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def count(n: int, noun: str) -> str:
+    """'one need', 'three needs', '12 needs': as a report writes a number of things."""
+    number = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+    return f"{number} {noun}" + ("" if n == 1 else "s")
+
+
+def _upfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _score(a: Assessment) -> str:
+    """'an OGRS score of 62%', 'an All Reoffending Predictor (ARP) score of 58% (estimated)'."""
+    value = f"{a.ogrs:g}%" + (" (estimated)" if a.ogrs_estimated else "")
+    if a.predictor == "arp":
+        return f"an All Reoffending Predictor (ARP) score of {value}"
+    return f"an OGRS score of {value}"
+
+
+def _scores_in(a: Assessment) -> str:
+    """'scores of 50 to 74%', 'scores over 90%'."""
+    row = _row(a)
+    return f"scores {row.lower()}" if row.lower().startswith("over") else f"scores of {row}"
+
+
+def _band_name(a: Assessment) -> str:
+    """'medium intensity RAR', from the band's label."""
+    return a.band_label[:1].lower() + a.band_label[1:]
+
+
+def _band_words(a: Assessment) -> str:
+    """'a medium intensity RAR of 15 to 25 days'."""
+    if a.guideline_days:
+        return f"a {_band_name(a)} of {a.guideline_days['min']} to {a.guideline_days['max']} days"
+    return "a RAR only in exceptional circumstances"
+
+
+def padded(a: Assessment, cost: int) -> bool:
+    """Whether the days were raised to the guideline's least for the band, above what the
+    chosen interventions take (guidance section 3: the days reflect the risk as well as the
+    needs)."""
+    days, guideline = a.proposed_days, a.guideline_days
+    return bool(
+        a.propose_rar and days is not None and guideline and cost < days == guideline["min"]
+    )
+
+
+def _take(cost: int, interventions: Sequence[str]) -> str:
+    if interventions and cost:
+        return f"the activities named would take about {_days(cost)}"
+    return "no activity has yet been confirmed as suitable"
+
+
+def padding_reason(a: Assessment, cost: int, interventions: Sequence[str], sentenced: bool) -> str:
+    """Why more days are proposed (or kept, after sentence) than the chosen interventions take.
+    Empty when the days are not padded."""
+    if not padded(a, cost) or a.guideline_days is None:
+        return ""
+    days, low, high = a.proposed_days, a.guideline_days["min"], a.guideline_days["max"]
+    kept = f"the plan keeps {days} days" if sentenced else f"{days} days are proposed"
+    then = (
+        "further activity for the needs can be planned within them"
+        if sentenced
+        else "the responsible officer can plan further activity for the needs after sentence"
+    )
+    # the rationale has said what the interventions take, where there are any
+    lead = _upfirst(kept) if interventions and cost else f"{_upfirst(_take(0, ()))}; {kept}"
+    return (
+        f"{lead}, the least the guidance suggests at this likelihood of reoffending ({low} to "
+        f"{high} days), as the number of days should reflect the risk as well as the needs, "
+        f"and {then}."
+    )
+
+
 def rationale_paragraph(
     case: Case, a: Assessment, interventions: Sequence[str], cost: int, rar_needs: Sequence[str]
 ) -> str:
-    ogrs = f"{a.ogrs:g}%" + (" (estimated)" if a.ogrs_estimated else "")
+    """Why these days: the band, the needs, the interventions' days (guidance section 3)."""
+    first = _upfirst(_score(a))
     if a.predictor == "arp":  # the guidance's table was written for OGRS: say so
-        parts = [
-            f"An All Reoffending Predictor (ARP) score of {ogrs}, read on the guidance's OGRS "
-            f'table as OGRS\'s successor, falls in the row "{_row(a)}"'
-        ]
-    else:
-        parts = [f'An OGRS score of {ogrs} falls in the row "{_row(a)}" of the guidance table']
-    if a.guideline_days and case.sentence.has_rar:
-        parts[0] += (
-            f": {a.band_label}, a guideline of {a.guideline_days['min']} to "
-            f"{a.guideline_days['max']} days"
-        )
-    parts[0] += f", where people have {a.average_needs} needs on average."
-    focus = "the RAR would address" if case.sentence.has_rar else "the plan addresses"
-    parts.append(
-        f"{len(a.needs)} need(s) were identified"
-        + (f"; {focus} {join([n.lower() for n in rar_needs])}." if rar_needs else ".")
+        first += ", read on the guidance's OGRS table (ARP succeeds OGRS),"
+    first += f" is in the guidance's band for {_scores_in(a)}"
+    if case.sentence.has_rar:
+        first += f": {_band_words(a)}"
+    parts = [f"{first}. People in this band have {a.average_needs:g} needs on average."]
+    identified = _upfirst(count(len(a.needs), "need")) + (
+        " was identified" if len(a.needs) == 1 else " were identified"
     )
+    needs_words = join([n.lower() for n in rar_needs])
+    if not case.sentence.has_rar and needs_words:
+        parts.append(f"{identified}; the plan addresses {needs_words}.")
+    elif a.propose_rar and needs_words:
+        parts.append(f"{identified}; the RAR would address {needs_words}.")
+    else:
+        parts.append(f"{identified}.")
     if not case.sentence.has_rar:
         return " ".join(parts)
     if not a.propose_rar:
@@ -61,18 +136,22 @@ def rationale_paragraph(
         return " ".join(parts)
     if interventions:
         parts.append(
-            f"The interventions chosen ({join(interventions)}) would use about "
-            f"{_days(cost)} at one session a date."
+            f"The interventions chosen ({join(interventions)}) would take about {_days(cost)}, "
+            "if each session is on a different day."
         )
     if a.proposed_days is not None:
         court = case.sentence.rar_max_days if case.sentence.stage == "sentenced" else None
+        reason = padding_reason(a, cost, interventions, sentenced=court is not None)
         if court is not None:
             parts.append(
-                f"The court ordered at most {_days(court)}; the plan uses up to "
-                f"{_days(a.proposed_days)}."
+                f"The court ordered at most {_days(court)}"
+                + (f"; the plan uses up to {_days(a.proposed_days)}." if not reason else ".")
             )
-        else:
-            parts.append(f"Proposed: up to {_days(a.proposed_days)}.")
+        elif not reason:
+            are = "is" if a.proposed_days == 1 else "are"
+            parts.append(f"Up to {_days(a.proposed_days)} {are} proposed.")
+        if reason:
+            parts.append(reason)
     return " ".join(parts)
 
 
@@ -104,13 +183,16 @@ def proposal_paragraph(
     accredited_names: Sequence[str],
     *,
     sexual_factors: Sequence[str] = (),
+    cost: int = 0,
 ) -> str:
-    """The paragraph for the pre-sentence report."""
+    """The paragraph for the pre-sentence report (guidance section 3: the days, the needs the
+    RAR will focus on, and why), in a report's words."""
     first = []
     if treatments:
         first.append(
             f"I also propose {join([TREATMENT_NAMES[t] for t in treatments])}, "
-            "subject to consent, as treatment is the preferred route for those needs."
+            "subject to consent, as treatment is the preferred route for "
+            + ("that need." if len(treatments) == 1 else "those needs.")
         )
     if accredited:
         first.append(
@@ -120,35 +202,51 @@ def proposal_paragraph(
     if not a.propose_rar or a.proposed_days is None:
         if a.band == "none":
             why = (
-                f"An OGRS score of {a.ogrs:g}% indicates a low likelihood of reoffending, and "
-                "no dynamic risk factors were identified that would make this an exceptional "
-                "case."
+                f"{_upfirst(_score(a))} indicates a low likelihood of reoffending, and no "
+                "dynamic risk factors were identified that would make this an exceptional case."
             )
         else:
             why = "The needs identified are better met by the requirements proposed below."
         return " ".join(["I do not propose a Rehabilitation Activity Requirement.", why, *first])
-    text = (
-        f"I propose a Rehabilitation Activity Requirement of up to {_days(a.proposed_days)}."
-        f" The RAR would focus on {join([n.lower() for n in rar_needs])}, needs that "
-        "evidence links to reoffending and whose resolution gives the stability to "
-        "address other issues."
-    )
+    text = f"I propose a Rehabilitation Activity Requirement of up to {_days(a.proposed_days)}."
+    if rar_needs:
+        text += (
+            f" The RAR would focus on {join([n.lower() for n in rar_needs])}, "
+            + (
+                "a need that evidence links to reoffending and whose resolution gives"
+                if len(rar_needs) == 1
+                else "needs that evidence links to reoffending and whose resolution gives"
+            )
+            + " the stability to address other issues."
+        )
     if interventions:
         text += f" Activities likely to be used include {join(interventions)}."
+    needs = count(len(a.needs), "need")
     if a.guideline_days:
-        text += (
-            f" The number of days reflects an OGRS score of {a.ogrs:g}% ({a.band_label}) and "
-            f"the {len(a.needs)} need(s) identified."
+        band = (
+            f"{_score(a)}, in the guidance's {_band_name(a).removesuffix(' RAR')} band "
+            f"({a.guideline_days['min']} to {a.guideline_days['max']} days)"
         )
+        if padded(a, cost):
+            text += (
+                f" The number of days reflects {band}, rather than the activities alone: "
+                f"{_take(cost, interventions)}, and {a.proposed_days} is the least the "
+                "guidance suggests at this likelihood of reoffending, as the number of days "
+                "should reflect the risk as well as the needs; the responsible officer can plan "
+                "further activity for the needs after sentence."
+            )
+        else:
+            text += f" The number of days reflects {band}, and the {needs} identified."
     elif sexual_factors:
         text += (
-            f" The OGRS score of {a.ogrs:g}% is below 25%, but OGRS is not a good predictor of "
+            f" {_upfirst(_score(a))} is below 25%, but OGRS is not a good predictor of "
             f"sexual reoffending; the RAR would address the factors identified: "
             f"{join(list(sexual_factors))}."
         )
     else:
         text += (
-            f" The number of days reflects an OGRS score of {a.ogrs:g}% (the exceptional-case "
-            f"route) and the {len(a.needs)} need(s) identified."
+            f" {_upfirst(_score(a))} is below 25%, where the guidance reserves a RAR for "
+            f"exceptional circumstances; the dynamic risk factors identified make this such a "
+            f"case, and the number of days reflects them and the {needs} identified."
         )
     return " ".join([text, *first])

@@ -1,7 +1,8 @@
 """The intervention catalogue.
 
 - `models`: the file format (checked on loading) and `Catalogue`, a loaded catalogue;
-- `load`: finding, reading and checking a catalogue file (`load.load(path)`);
+- `load`: finding, reading and checking catalogue files (`load.load(path)`), and choosing the
+  catalogues to use together (`load.load_chosen(option)`);
 - `rules`: the rule language of eligibility and "not suitable" criteria;
 - `facts`: the case facts a rule may read;
 - `compiled`: the catalogue made ready for assessing cases, built once per catalogue

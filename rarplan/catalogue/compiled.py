@@ -55,10 +55,11 @@ class CompiledEntry:
         return [c for c, _ in (*self.eligibility, *self.not_suitable)]
 
 
-def compile_entry(entry: Intervention) -> CompiledEntry:
+def compile_entry(entry: Intervention, area: Sequence[str] = ()) -> CompiledEntry:
+    """`area`: the regions the entry's provider serves (its catalogue's `regions`)."""
     return CompiledEntry(
         entry,
-        tuple((c, compile_condition(c)) for c in entry.eligibility_rules()),
+        tuple((c, compile_condition(c)) for c in entry.eligibility_rules(area)),
         tuple((c, compile_condition(c)) for c in entry.not_suitable),
     )
 
@@ -66,9 +67,13 @@ def compile_entry(entry: Intervention) -> CompiledEntry:
 class CompiledCatalogue:
     """The catalogue's entries, in catalogue order, ready for assessing cases."""
 
-    def __init__(self, entries: Iterable[Intervention]) -> None:
+    def __init__(
+        self, entries: Iterable[Intervention], areas: Iterable[Sequence[str]] = ()
+    ) -> None:
         self.entries: tuple[Intervention, ...] = tuple(entries)
-        self.rules: tuple[CompiledEntry, ...] = tuple(map(compile_entry, self.entries))
+        # Each entry's provider area, in entry order (none given: anywhere).
+        area_of = list(areas) or [()] * len(self.entries)
+        self.rules: tuple[CompiledEntry, ...] = tuple(map(compile_entry, self.entries, area_of))
         self.ids: tuple[str, ...] = tuple(e.id for e in self.entries)
         self.accredited: tuple[Intervention, ...] = tuple(e for e in self.entries if e.accredited)
         self.memo_keys = MemoKeys(self.rules)

@@ -50,7 +50,7 @@ def criterion_dict(c: Criterion) -> dict[str, Any]:
 
 
 def referral_steps(catalogue: Catalogue, entry: Intervention) -> list[str]:
-    process = catalogue.data.referral
+    process = catalogue.referral_process(entry)
     if process is None or entry.nsi is None:
         return []
     nsi = entry.nsi
@@ -71,7 +71,10 @@ def entry_dict(catalogue: Catalogue, entry: Intervention, full: bool) -> dict[st
         "delivery": entry.delivery,
         "counts_towards_rar": entry.counts_towards_rar,
         "duration": duration_summary(entry),
-        "regions": list(entry.regions),
+        "regions": catalogue.area(entry),
+        # Which catalogue it comes from, when several are used together (issue 18).
+        "catalogue": catalogue.part_of[entry.id].name,
+        "provider": catalogue.part_of[entry.id].data.provider,
     }
     if not full:
         return out
@@ -86,10 +89,9 @@ def entry_dict(catalogue: Catalogue, entry: Intervention, full: bool) -> dict[st
         may_precede=list(entry.may_precede),
         nsi=entry.nsi.model_dump(exclude_none=True) if entry.nsi else None,
         referral=entry.referral,
-        regions=list(entry.regions),
         referral_steps=referral_steps(catalogue, entry),
-        transfer_steps=list(catalogue.data.referral.transfer_steps)
-        if catalogue.data.referral and entry.nsi
+        transfer_steps=list(process.transfer_steps)
+        if (process := catalogue.referral_process(entry))
         else [],
         source=entry.source.model_dump(),
         note=entry.note,

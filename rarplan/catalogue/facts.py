@@ -105,6 +105,9 @@ def _build() -> dict[str, Fact]:
     facts["probation_region"] = Fact(
         "probation_region", "choice", PROBATION_REGIONS, label="probation region"
     )
+    # Whether the case gives its region at all: a provider's area (the catalogue's `regions`)
+    # is not questioned for a case that does not (rarplan.catalogue.models).
+    facts["region_recorded"] = Fact("region_recorded", "bool", label="region recorded")
     return facts
 
 
@@ -132,6 +135,7 @@ DERIVED: dict[str, Callable[[Case, date | None], Any]] = {
     "age": lambda case, today: case.age_on(case.sentence.start_date or today or date.today()),
     "needs.count": lambda case, today: len(case.needs.identified()),
     "probation_region": lambda case, today: case.probation_region,
+    "region_recorded": lambda case, today: case.region is not None,
     "sentence.months_left": lambda case, today: case.sentence.months_left(today or date.today()),
     "sentence.establishment": lambda case, today: establishment_key(case.sentence.establishment),
 }

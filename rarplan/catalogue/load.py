@@ -1,6 +1,11 @@
-"""Finding, reading and checking a catalogue file.
+"""Finding, reading and checking catalogue files.
 
-`--catalogue FILE` wins, then `RARPLAN_CATALOGUE`, then the catalogue shipped in the package.
+`--catalogue` (repeatable: a file, or a shipped catalogue by name) wins, then
+`RARPLAN_CATALOGUE`, then the default: both shipped catalogues together, the KSS CRC rate card
+(which serves Kent, Surrey and Sussex only: its `regions`) and the national Structured
+Interventions (each offered in the regions it names). So a KSS case is judged against both, a
+case elsewhere against the Structured Interventions its region offers (docs/data.md,
+"Choosing catalogues").
 
 A catalogue once checked is kept as JSON in rarplan's cache folder (rarplan.files.cache), named
 by the SHA-256 of what it was made from: the catalogue file's bytes, rarplan's version and the
@@ -16,15 +21,17 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rarplan import __version__
 from rarplan.catalogue.models import Catalogue, CatalogueFile
 from rarplan.files import cache
-from rarplan.files.storage import check_bounds, decode, read_bytes, reading
+from rarplan.files.storage import check_bounds, decode, load_document, read_bytes, reading
 from rarplan.files.validation import format_errors
 from rarplan.model.errors import InvalidInput
 
@@ -52,13 +59,89 @@ def shipped_path(name: str) -> Path:
     return Path(__file__).resolve().parents[2] / "data" / file
 
 
+# Used when none is chosen: both shipped catalogues, the national Structured Interventions
+# first, so preferred for a need both meet (the 2025 judicial brochure, 004, "Rehabilitation
+# Activity Requirement (RAR)", names them first among a RAR's activities); the rate card
+# serves Kent, Surrey and Sussex only (its `regions`).
+DEFAULT = ("structured", "rate-card")
+
+
 def resolve_path(option: str | None) -> Path:
-    """--catalogue wins, then RARPLAN_CATALOGUE, then the shipped catalogue; `rate-card` and
-    `structured` name the shipped ones."""
-    chosen = option or os.environ.get(CATALOGUE_ENV)
-    if chosen in SHIPPED:
-        return shipped_path(chosen)
-    return Path(chosen) if chosen else default_path()
+    """One catalogue: --catalogue wins, then RARPLAN_CATALOGUE (its first), then the shipped
+    rate card; `rate-card` and `structured` name the shipped ones."""
+    chosen = option or next(iter(_from_env()), None)
+    return _path(chosen) if chosen else default_path()
+
+
+def resolve(option: Sequence[str | Path] | str | Path | None = None) -> list[Path]:
+    """The catalogues to use together: those given (names or files, in order), else those of
+    RARPLAN_CATALOGUE (separated by the path separator, `:`; `;` on Windows), else the
+    `[catalogue] use` setting of the RARPLAN_CONFIG file, else the default both."""
+    if isinstance(option, str | Path):
+        option = [option]
+    chosen = [str(o) for o in option or ()] or _from_env() or _from_config() or list(DEFAULT)
+    return [_path(c) for c in dict.fromkeys(chosen)]
+
+
+CONFIG_ENV = "RARPLAN_CONFIG"  # the settings file (docs/deliver.md reads `[enforcement]` too)
+
+
+class CatalogueSettings(BaseModel):
+    """The settings file's `[catalogue]` table: the catalogues to use, names or files."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    use: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # other tables are other commands' settings
+
+    catalogue: CatalogueSettings | None = None
+
+
+def _from_config() -> list[str]:
+    """`[catalogue] use = [...]` of the RARPLAN_CONFIG file; a file named there is found beside
+    the settings file."""
+    path = os.environ.get(CONFIG_ENV, "").strip()
+    if not path:
+        return []
+    raw, name = load_document(path, "toml")
+    try:
+        settings = _Settings.model_validate(raw).catalogue
+    except ValidationError as exc:
+        problems = format_errors(exc, name, raw, model=_Settings)
+        raise InvalidInput(
+            problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems",
+            hint="see docs/data.md, 'Choosing catalogues'",
+            problems=problems,
+        ) from None
+    if settings is None:
+        return []
+    folder = Path(path).parent
+    return [use if use in SHIPPED else str(folder / use) for use in settings.use]
+
+
+def load_chosen(option: Sequence[str | Path] | str | Path | None = None) -> Catalogue:
+    """The catalogues `resolve` finds, loaded, checked and used together."""
+    paths = resolve(option)
+    parts = [load(p) for p in paths]
+    if len(parts) == 1:
+        return parts[0]
+    key = tuple((str(p), p.stat().st_mtime) for p in paths)
+    merged = _MERGED.get(key)
+    if merged is None:
+        merged = _MERGED[key] = Catalogue.merge(parts)
+    return merged
+
+
+def _from_env() -> list[str]:
+    value = os.environ.get(CATALOGUE_ENV, "")
+    return [v for v in value.split(os.pathsep) if v]  # as click splits a list of paths
+
+
+def _path(chosen: str) -> Path:
+    return shipped_path(chosen) if chosen in SHIPPED else Path(chosen)
 
 
 def parse(text: str, name: str) -> Catalogue:
@@ -90,11 +173,16 @@ def from_dict(raw: dict[str, object], name: str) -> Catalogue:
 # Catalogues loaded in this process, by file and modification time: a file changed on disk
 # is read again, as a new Catalogue with its own compiled rules and memos.
 _CACHE: dict[tuple[str, float], Catalogue] = {}
+# Catalogues used together, by their files and what was read from them.
+_MERGED: dict[tuple[tuple[str, float], ...], Catalogue] = {}
 
 
 def load(path: Path | str | None = None) -> Catalogue:
-    """Load and check a catalogue file (the shipped one if no path is given)."""
-    p = Path(path) if path is not None else resolve_path(None)
+    """Load and check a catalogue file (or a shipped one by name); none given: the default
+    catalogues together (`load_chosen`)."""
+    if path is None:
+        return load_chosen(None)
+    p = _path(path) if isinstance(path, str) else path
     with reading(str(p), "catalogue file"):
         key = (str(p), p.stat().st_mtime)
     if key in _CACHE:
@@ -104,6 +192,8 @@ def load(path: Path | str | None = None) -> Catalogue:
     if catalogue is None:
         catalogue = parse(decode(data, p.name), p.name)
         _to_cache(data, catalogue)
+    shipped = (n for n in SHIPPED if p.resolve() == shipped_path(n).resolve())
+    catalogue.name = next(shipped, p.name)
     _CACHE[key] = catalogue
     return catalogue
 

@@ -1,20 +1,22 @@
 """The intervention catalogue's file format (checked on loading), and the loaded catalogue.
 
-The shipped catalogue is `data/interventions.toml`, transcribed from the KSS CRC rate card
-(../shared/seeds/003_2c3b0962518856ac.txt). A provider may supply its own file with the same
-format; `rarplan.catalogue.load` reads and checks one.
+Two catalogues are shipped: `data/interventions.toml`, transcribed from the KSS CRC rate card
+(docs/sources/003_2c3b0962518856ac.txt), and `data/structured-interventions.toml`, the national
+Structured Interventions (docs/sources/reference/structured-interventions.md). A provider may
+supply its own file with the same format; `rarplan.catalogue.load` reads and checks one, and
+`Catalogue.merge` uses several together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rarplan.catalogue.compiled import CompiledCatalogue
-from rarplan.catalogue.rules import Criterion, conditions
+from rarplan.catalogue.rules import Condition, Criterion, conditions
 from rarplan.model.case import REGION_NAMES, ProbationRegion
 from rarplan.model.dates import HHMM
 from rarplan.model.errors import InvalidInput
@@ -96,6 +98,11 @@ class Timetable(_Strict):
 class Intervention(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     name: str = Field(min_length=1)
+    # What a person would call it, for the plan handed to them ("Help finding a place to live");
+    # empty: the name. `outcomes`: the default desired outcomes, in the person's words and true
+    # of any order (guidance 001 section 5: agreed ahead); empty: from the card's aims.
+    plain_name: str = ""
+    outcomes: list[Annotated[str, Field(min_length=1)]] = []
     section: str = Field(min_length=1)
     summary: str = ""
     needs: list[NeedArea] = Field(min_length=1)
@@ -120,18 +127,35 @@ class Intervention(_Strict):
     source: Source
     note: str | None = None
 
-    def eligibility_rules(self) -> list[Criterion]:
-        """The eligibility criteria the assessment applies: the regions first, then the rest."""
-        if not self.regions:
-            return list(self.eligibility)
-        names = ", ".join(REGION_NAMES[r] for r in self.regions)
-        offered = Criterion(
-            fact="probation_region",
-            in_=list(self.regions),
-            text=f"Offered in: {names}",
-            note="The regions offering it (the catalogue's `regions`).",
-        )
-        return [offered, *self.eligibility]
+    def eligibility_rules(self, area: Sequence[str] = ()) -> list[Criterion]:
+        """The eligibility criteria the assessment applies: the regions first, then the rest.
+
+        `area`: the regions the catalogue's provider serves (the catalogue's `regions`), for an
+        entry that names none of its own. A case from another region is excluded; one whose
+        region is not recorded is taken to be in the area of the catalogue chosen for it, where
+        an entry's own regions make that a question."""
+        if self.regions:
+            names = ", ".join(REGION_NAMES[r] for r in self.regions)
+            offered = Criterion(
+                fact="probation_region",
+                in_=list(self.regions),
+                text=f"Offered in: {names}",
+                note="The regions offering it (the entry's `regions`).",
+            )
+            return [offered, *self.eligibility]
+        if area:
+            names = ", ".join(REGION_NAMES[r] for r in area)
+            served = Criterion(
+                any=[
+                    Condition(fact="probation_region", in_=list(area)),
+                    Condition(fact="region_recorded", eq=False),
+                ],
+                text=f"Offered in: {names} (the provider's area)",
+                note="The regions the provider serves (the catalogue's `regions`); a case "
+                "whose region is not recorded is taken to be in it.",
+            )
+            return [served, *self.eligibility]
+        return list(self.eligibility)
 
 
 class ReferralProcess(_Strict):
@@ -145,6 +169,9 @@ class ReferralProcess(_Strict):
 class CatalogueFile(_Strict):
     schema_version: Literal[1] = 1
     provider: str = Field(min_length=1)
+    # The probation regions the provider serves (the KSS CRC: Kent, Surrey, Sussex); empty:
+    # anywhere. An entry's own `regions` take its place.
+    regions: list[ProbationRegion] = []
     source: list[Source] = []
     referral: ReferralProcess | None = None
     intervention: list[Intervention] = Field(min_length=1)
@@ -169,12 +196,55 @@ class CatalogueFile(_Strict):
 
 
 class Catalogue:
-    """A loaded, checked catalogue (see `rarplan.catalogue.load`)."""
+    """A loaded, checked catalogue (see `rarplan.catalogue.load`), or several used together
+    (`merge`): `parts` are the catalogues it is made of, `part_of` each entry's."""
 
     def __init__(self, data: CatalogueFile, path: str) -> None:
         self.data = data
         self.path = path
+        self.name = path  # what a user calls it: `rate-card`, `structured`, or the file's name
         self.entries: dict[str, Intervention] = {i.id: i for i in data.intervention}
+        self.parts: tuple[Catalogue, ...] = (self,)
+        self.part_of: dict[str, Catalogue] = dict.fromkeys(self.entries, self)
+
+    @classmethod
+    def merge(cls, parts: Sequence[Catalogue]) -> Catalogue:
+        """Several catalogues used together, in the order given; an id in two is refused, so
+        a plan's ids always name one entry."""
+        if len(parts) == 1:
+            return parts[0]
+        part_of: dict[str, Catalogue] = {}
+        for part in parts:
+            for entry_id in part.entries:
+                if entry_id in part_of:
+                    raise InvalidInput(
+                        f"{part_of[entry_id].path} and {part.path} both have an intervention "
+                        f"{entry_id!r}: ids must be distinct across the catalogues used together",
+                        hint="rename the id in your own catalogue",
+                    )
+                part_of[entry_id] = part
+        # Each part was checked on loading; together they are one list of entries.
+        data = CatalogueFile.model_construct(
+            schema_version=1,
+            provider="; ".join(p.data.provider for p in parts),
+            regions=[],
+            source=[s for p in parts for s in p.data.source],
+            referral=next((p.data.referral for p in parts if p.data.referral), None),
+            intervention=[e for p in parts for e in p.data.intervention],
+        )
+        merged = cls(data, " + ".join(p.path for p in parts))
+        merged.name = " + ".join(p.name for p in parts)
+        merged.parts = tuple(parts)
+        merged.part_of = part_of
+        return merged
+
+    def area(self, entry: Intervention) -> list[str]:
+        """Where an entry is offered: its own regions, else its provider's; empty: anywhere."""
+        return list(entry.regions or self.part_of[entry.id].data.regions)
+
+    def referral_process(self, entry: Intervention) -> ReferralProcess | None:
+        """The NSI referral steps of the entry's own catalogue, for an entry with an NSI."""
+        return self.part_of[entry.id].data.referral if entry.nsi else None
 
     def __iter__(self) -> Iterator[Intervention]:
         return iter(self.data.intervention)
@@ -194,7 +264,8 @@ class Catalogue:
     @cached_property
     def compiled(self) -> CompiledCatalogue:
         """The catalogue made ready for assessing cases, with the assessment's memos."""
-        return CompiledCatalogue(self.data.intervention)
+        areas = [self.part_of[e.id].data.regions for e in self.data.intervention]
+        return CompiledCatalogue(self.data.intervention, areas)
 
     def __getstate__(self) -> dict[str, object]:
         # The compiled rules are functions, which do not pickle: a process compiles its own.

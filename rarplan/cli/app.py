@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 import typer
 
-from rarplan.cli.main import SUMMARY
+from rarplan.cli.helptext import PlainHelpCommand
+from rarplan.cli.main import SUMMARY, end_startup
 from rarplan.cli.output import guard
 from rarplan.cli.registry import COMMANDS, GROUPS
 
@@ -17,6 +20,19 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def _load(target: str) -> Any:
     module, _, attr = target.partition(":")
     return getattr(importlib.import_module(module), attr)
+
+
+def _command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A command as the app runs it: start-up ends when it begins (`main.end_startup`), and
+    its errors, interrupts and bugs become exit codes (`output.guard`)."""
+    guarded = guard(fn)
+
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        end_startup()
+        return guarded(*args, **kwargs)
+
+    return command
 
 
 def build(only: str | None = None) -> typer.Typer:
@@ -32,7 +48,7 @@ def build(only: str | None = None) -> typer.Typer:
     )
     for name, target, summary in COMMANDS:
         if only is None or name == only:
-            app.command(name, short_help=summary)(guard(_load(target)))
+            app.command(name, short_help=summary, cls=PlainHelpCommand)(_command(_load(target)))
     if only is not None and any(name == only for name, _, _ in COMMANDS):
 
         @app.callback()
@@ -43,9 +59,9 @@ def build(only: str | None = None) -> typer.Typer:
     for name, target, summary in GROUPS:
         if only is not None and name != only:
             continue
-        group = _load(target)
-        for command in group.registered_commands:
-            command.callback = guard(command.callback)
+        group = typer.Typer(no_args_is_help=True, context_settings=CONTEXT)
+        for command_name, fn in _load(target):  # a new group each build: nothing is wrapped twice
+            group.command(command_name, cls=PlainHelpCommand)(_command(fn))
         app.add_typer(group, name=name, help=summary)
     return app
 

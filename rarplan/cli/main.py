@@ -3,10 +3,18 @@
 `rarplan`, `rarplan --help` and `rarplan --version` are answered from the static registry
 without importing typer, so the commonest call is instant. Everything else goes through the
 typer app, with usage errors and interrupts turned into the documented exit codes.
+
+Start-up (importing typer and the command's modules, building its parameters) makes some
+40,000 objects that live until the process ends; the garbage collector's passes over them cost
+about 15 ms of CPU a command, as much as the checks of a plan file. So the collector is off
+during start-up, and when the command begins (`end_startup`) what start-up made is frozen out
+of its way (`gc.freeze`) and it is turned back on, for the command's own work (a batch of
+100,000 cases needs it). docs/speed.md has the figures.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from rarplan import __version__
@@ -54,25 +62,49 @@ def _fast_path(args: list[str]) -> int | None:
 
 def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
-    code = _fast_path(args)
-    if code is None:
-        code = _run_app(args)
-    sys.stdout.flush()
+    try:
+        code = _fast_path(args)
+        if code is None:
+            gc.disable()  # until end_startup: see the module's docstring
+            code = _run_app(args)
+        sys.stdout.flush()
+    except KeyboardInterrupt:  # Ctrl-C during start-up, before the command could handle it
+        code = interrupted(json_mode="--json" in args)
+    finally:
+        gc.enable()
     sys.exit(code)
+
+
+def end_startup() -> None:
+    """The command begins: freeze what start-up made and turn the collector back on.
+
+    Does nothing unless `run` turned the collector off (a test calling the app in-process,
+    or the library, keeps Python's defaults).
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def interrupted(json_mode: bool) -> int:
+    """Ctrl-C: exit 130 with one line (or a JSON error object), never a traceback."""
+    from rarplan.cli.output import report_interrupt
+
+    return report_interrupt(json_mode)
 
 
 def _run_app(args: list[str]) -> int:
     from rarplan.cli.app import get_command
-    from rarplan.cli.output import report_interrupt, report_usage
+    from rarplan.cli.output import report_usage
 
     command = get_command(args)
     try:
         result = command.main(args=args, prog_name="rarplan", standalone_mode=False)
-    except (KeyboardInterrupt, EOFError):
-        return report_interrupt(json_mode="--json" in args)
+    except EOFError:
+        return interrupted(json_mode="--json" in args)
     except Exception as exc:  # click's usage errors carry exit_code and format_message
         if type(exc).__name__ == "Abort":
-            return report_interrupt(json_mode="--json" in args)
+            return interrupted(json_mode="--json" in args)
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):
             return report_usage(exc, json_mode="--json" in args)
         raise

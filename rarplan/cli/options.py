@@ -22,15 +22,31 @@ ForceOption = Annotated[
     ),
 ]
 CatalogueOption = Annotated[
-    Path | None,
+    list[Path] | None,
     typer.Option(
         "--catalogue",
+        metavar="NAME|FILE",
         envvar="RARPLAN_CATALOGUE",
-        help="A provider's own catalogue file, or a shipped one: rate-card (the KSS CRC rate "
-        "card, the default) or structured (the national Structured Interventions).",
+        help="A catalogue to use: a provider's own file, or a shipped one, rate-card (the KSS "
+        "CRC rate card, Kent, Surrey and Sussex only) or structured (the national Structured "
+        "Interventions). Repeat to use several together [default: both shipped ones].",
         show_envvar=True,
     ),
 ]
 WithNamesOption = Annotated[
     bool, typer.Option("--with-names", help="Include the person's name (left out by default).")
+]
+# `complete` and `end`: who confirms the closing record, and the calendar to update.
+ConfirmedByOption = Annotated[
+    str | None,
+    typer.Option("--confirmed-by", metavar="NAME", help="The officer confirming the record."),
+]
+ClosingIcsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ics",
+        metavar="FILE",
+        help="Update the person's calendar file: appointments after the closing date "
+        "marked cancelled.",
+    ),
 ]

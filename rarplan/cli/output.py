@@ -7,8 +7,10 @@ import errno
 import functools
 import json
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -67,15 +69,72 @@ def _width() -> int:
         return 100
 
 
+def short_date(day: date, year: bool = False) -> str:
+    """A date as a table at 80 columns shows it: "11 Jan", or "11 Jan 2028" with the year."""
+    return f"{day.day} {day:%b %Y}" if year else f"{day.day} {day:%b}"
+
+
 def set_quiet(value: bool) -> None:
     global _quiet
     _quiet = value
+
+
+def is_quiet() -> bool:
+    """Whether --quiet was given to the running command (set by `guard`)."""
+    return _quiet
 
 
 def info(message: str) -> None:
     """A progress or summary line for the officer, on stderr (silenced by --quiet)."""
     if not _quiet:
         sys.stderr.write(message + "\n")
+
+
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal a progress bar can redraw (not a file, a pipe, TERM=dumb)."""
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+@contextlib.contextmanager
+def progress(what: str, json_mode: bool = False) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr for long work (`what`: "cases", "plans"), shown only when
+    stderr is a terminal and neither --json nor --quiet is given; the callback to give the
+    domain's long work (told the items done and their number), or None when not shown."""
+    if json_mode or _quiet or not stderr_is_terminal():  # rich is not even imported then
+        yield None
+        return
+    bar_console = err_console()
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed:,.0f} {what}/s" if task.speed else "")
+
+    columns = (
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        Rate(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=bar_console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def emit_json(data: Any) -> None:
@@ -130,26 +189,65 @@ def error_object(code: str, exit_code: int, message: str, hint: str = "") -> dic
     return {"error": {"code": code, "exit_code": exit_code, "message": message, "hint": hint}}
 
 
+# A file with many problems shows this many, then how many more (all are in the --json error).
+MAX_PROBLEMS_SHOWN = 20
+
+
 def report(err: RarplanError, json_mode: bool) -> int:
+    """The error as one stderr line, `rarplan: error: what (how to fix it)`; an error made of
+    several problems (a file checked in one pass) as a line saying how many, then one line
+    each, none repeated, at most MAX_PROBLEMS_SHOWN."""
     err.message, err.hint = one_line(err.message), one_line(cli_hint(err))
     problems = [one_line(p) for p in err.problems] if isinstance(err, InvalidInput) else []
+    problems = list(dict.fromkeys(problems))
     if json_mode:
         extra = {"problems": problems} if problems else {}
         error = {"error": {**error_fields(err), **extra}}
         sys.stderr.write(json.dumps(error, ensure_ascii=False) + "\n")
-    else:
-        hint = f" ({err.hint})" if err.hint else ""
-        lines = problems if len(problems) > 1 else [err.message]
-        if len(problems) > 1:
-            sys.stderr.write(f"rarplan: error: {err.message}{hint}\n")
-            hint = ""
-        for line in lines:
-            sys.stderr.write(f"rarplan: error: {line}{hint}\n")
+        return err.code
+    hint = f" ({err.hint})" if err.hint else ""
+    if len(problems) <= 1:
+        sys.stderr.write(f"rarplan: error: {err.message}{hint}\n")
+        return err.code
+    header = err.message
+    if problems[0] in header:  # a "N problems: <the first>" message: the first not twice
+        from rarplan.files.validation import summary
+
+        header = summary(problems)
+    lines = [f"{header}{hint}", *problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more (--json lists them all)")
+    sys.stderr.write("".join(f"rarplan: error: {line}\n" for line in lines))
     return err.code
 
 
-def report_usage(exc: Any, json_mode: bool) -> int:
+# The parser's words for a value not among an option's choices (typer reads a Literal so).
+_NOT_ONE_OF = re.compile(
+    r"^(?:Value error, )?'(?P<value>[^']*)' is not one of (?P<allowed>.+?)\.?$"
+)
+
+
+def _usage_message(exc: Any) -> str:
+    """The parser's message, a value outside an option's choices worded as the other errors
+    are: what was given, what is allowed, and the nearest choice."""
     message = one_line(exc.format_message())
+    head, _, tail = message.partition(": ")
+    found = _NOT_ONE_OF.match(tail)
+    if found is None:
+        return message
+    from rarplan.files.validation import did_you_mean
+
+    allowed = re.findall(r"'([^']*)'", found["allowed"])
+    value = found["value"]
+    option = re.sub(r"^Invalid value for ", "", head).strip("'")
+    return (
+        f"{option}: '{value}' is not allowed{did_you_mean(value, allowed)}; "
+        f"allowed: {', '.join(allowed)}"
+    )
+
+
+def report_usage(exc: Any, json_mode: bool) -> int:
+    message = _usage_message(exc)
     ctx = getattr(exc, "ctx", None)
     hint = f"see `{ctx.command_path} --help`" if ctx is not None else "see `rarplan --help`"
     code = int(getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE)

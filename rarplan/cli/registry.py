@@ -82,7 +82,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 GROUPS: tuple[tuple[str, str, str], ...] = (
     (
         "catalogue",
-        "rarplan.cli.commands.catalogue:app",
+        "rarplan.cli.commands.catalogue:COMMANDS",
         "List, show and check the intervention catalogue.",
     ),
 )
@@ -95,4 +95,5 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (4, "refused by the rules (cannot fit, no rationale, excluded intervention, too many days)"),
     (5, "would overwrite a file (use --force), or the file is locked"),
     (130, "interrupted"),
+    (141, "stdout closed by its reader (`| head`): stopped quietly"),
 )

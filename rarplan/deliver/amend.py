@@ -80,7 +80,9 @@ class Amended:
 def _closed(plan: Plan, name: str) -> None:
     if plan.completion is not None:
         c = plan.completion
-        how = "completed" if c.status.startswith("completed") else f"ended ({c.status})"
+        from rarplan.deliver.ending import closing_words
+
+        how = closing_words(c.status)
         raise RefusedByRules(
             f"{name}: the RAR was {how} on {c.completed_on.isoformat()}: the plan is closed",
             hint="a closed plan is not amended",
@@ -406,7 +408,8 @@ def progress_lost(plan: Plan) -> list[str]:
         lost.append(f"{n} outcome review{'s' if n != 1 else ''}")
     if plan.completion is not None:
         c = plan.completion
-        lost.append(f"the {c.status.replace('_', ' ')} record of {c.completed_on.isoformat()}")
+        kind = "completion" if c.status.startswith("completed") else "end"
+        lost.append(f"the {kind} record of {c.completed_on.isoformat()}")
     return lost
 
 

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from rarplan.files.validation import format_errors
+from rarplan.files.validation import did_you_mean, format_errors
 from rarplan.files.validation import problems_error as _error
 from rarplan.model.contacts import LATE_NOTE, OUTCOMES, outcome_word, parse_outcome, with_late
 from rarplan.model.dates import parse_date
@@ -63,7 +63,8 @@ class AttendanceRow(BaseModel):
     def _outcome(cls, value: object) -> object:
         found = parse_outcome(value) if isinstance(value, str) else None
         if found is None:
-            raise ValueError(f"must be one of {', '.join(OUTCOMES)}")
+            close = did_you_mean(value, list(OUTCOMES)) if isinstance(value, str) else ""
+            raise ValueError(f"must be one of {', '.join(OUTCOMES)}{close}")
         return found
 
     @property

@@ -17,6 +17,7 @@ than the sentence; the days must fit inside the order).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -60,7 +61,7 @@ class Row:
     file: str
     crn: str
     band: str
-    status: str  # not_scheduled | active | completed | completed_early
+    status: str  # not_scheduled | active | completed | completed_early | the reason it ended
     rar_days_ordered: int | None
     rar_days_planned: int | None
     rar_days_completed: int
@@ -74,7 +75,7 @@ class Row:
 
     @property
     def closed(self) -> bool:
-        return self.status in ("completed", "completed_early")
+        return self.status not in ("active", "not_scheduled")
 
     @property
     def needs_attention(self) -> bool:
@@ -158,11 +159,14 @@ def rhythm_days(plan: PlanView) -> float:
 
 
 def assess_risk(
-    days_left: int | None, end: date | None, rhythm: float, today: date, closed: bool
+    days_left: int | None, end: date | None, rhythm: float, today: date, closed: str | None
 ) -> Risk:
-    """Whether `days_left` RAR days fit between today and the order end at `rhythm`."""
-    if closed:
-        return Risk(False, "completed")
+    """Whether `days_left` RAR days fit between today and the order end at `rhythm`;
+    `closed`: how the RAR closed (a closing status), None while open."""
+    if closed is not None:
+        from rarplan.deliver.ending import closing_words
+
+        return Risk(False, closing_words(closed))
     if days_left is None:
         return Risk(False, "no RAR days ordered")
     if days_left <= 0:
@@ -229,7 +233,11 @@ def row_for(plan: PlanView, file: str, today: date, settings: EnforcementSetting
     # still to deliver are the planned ones; with no schedule yet, the court's figure.
     target = plan.schedule.rar_days_planned if plan.schedule is not None else ordered
     risk = assess_risk(
-        None if target is None else target - completed, end, rhythm_days(plan), today, closed
+        None if target is None else target - completed,
+        end,
+        rhythm_days(plan),
+        today,
+        plan.completion.status if plan.completion is not None else None,
     )
     return Row(
         file=file,
@@ -244,7 +252,7 @@ def row_for(plan: PlanView, file: str, today: date, settings: EnforcementSetting
         unacceptable_absences=len(absences),
         enforcement=worst_flag(absences),
         risk=risk,
-        action_due=action_due(absences),
+        action_due="none" if closed else action_due(absences),
         unrecorded=0 if closed else unrecorded(plan, today),
     )
 
@@ -271,21 +279,33 @@ def plan_files(folder: Path) -> list[Path]:
 
 
 def _reason(err: RarplanError, name: str) -> str:
-    """The message without the file's name (the caller names it), and the hint."""
-    reason = err.message.replace(f"{name}: ", "")
+    """The message without the file's name (the caller names it), and the hint; an error of
+    several problems gives each of them (its message only counts them)."""
+    problems = err.problems if isinstance(err, InvalidInput) else []
+    lines = problems if len(problems) > 1 else [err.message]
+    reason = "; ".join(line.replace(f"{name}: ", "") for line in lines)
     return f"{reason} ({err.hint})" if err.hint else reason
 
 
 def scan(
-    folder: str | Path, today: date, settings: EnforcementSettings, *, check: bool = False
+    folder: str | Path,
+    today: date,
+    settings: EnforcementSettings,
+    *,
+    check: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> Caseload:
     """Read every plan in `folder` once; report and skip the ones that cannot be read or
     shown: one bad plan never stops the caseload.
 
     check=True reads and validates every plan in full (slower) instead of the parts shown.
+    `progress` is told the plans read and their number, every PROGRESS_EVERY plans.
     """
     caseload = Caseload(today=today)
-    for path in plan_files(Path(folder)):
+    files = plan_files(Path(folder))
+    for at, path in enumerate(files):
+        if progress is not None and at % PROGRESS_EVERY == 0:
+            progress(at, len(files))
         name = str(path)
         try:
             view = read_view(path, full=check)
@@ -296,5 +316,10 @@ def scan(
             caseload.skipped.append(Skipped(name, "its dates run past the year 9999"))
         else:
             caseload.rows.append(row)
+    if progress is not None:
+        progress(len(files), len(files))
     caseload.rows.sort(key=lambda r: urgency(r, today))
     return caseload
+
+
+PROGRESS_EVERY = 50  # plans read between two reports to a progress bar

@@ -50,7 +50,7 @@ from rarplan.deliver.outcomes import (  # noqa: F401 (re-exported for callers)
     read_outcomes,
     resolve_outcomes,
 )
-from rarplan.files.validation import format_errors
+from rarplan.files.validation import format_errors, wrong_kind
 from rarplan.model.errors import InvalidInput, NeedsInput, RarplanError, RefusedByRules
 from rarplan.model.plan import (
     Appointment,
@@ -59,6 +59,7 @@ from rarplan.model.plan import (
     HistoryEntry,
     OutcomeReview,
     Plan,
+    Schedule,
 )
 from rarplan.model.rardays import dates_used, days_used
 
@@ -116,11 +117,13 @@ def close(
     Before the order's start, or with appointments up to `today` that have no recorded
     outcome, it is refused unless forced with a `reason` (kept in the history)."""
     from rarplan.deliver.attendance import current_user
+    from rarplan.deliver.ending import closing_words
 
     ordered = ordered_days(plan, source)
     if plan.completion is not None and not force:
         raise RefusedByRules(
-            f"{source}: the RAR for {plan.crn} was already completed on "
+            f"{source}: the RAR for {plan.crn} was already "
+            f"{closing_words(plan.completion.status)} on "
             f"{plan.completion.completed_on.isoformat()}",
             hint="it is completed again only when asked to",
             needs=("force",),
@@ -173,6 +176,7 @@ def close(
     )
     plan.outcomes = merged
     plan.completion = completion
+    previous, cancelled = cancel_later_appointments(plan, today)
     plan.history.append(
         HistoryEntry(
             at=now or datetime.now().replace(microsecond=0),
@@ -181,9 +185,47 @@ def close(
             reason=f"{status}: {completed} of {ordered} RAR days"
             + (f"; record {record_file}" if record_file else "")
             + (f"; despite {overridden}: {reason.strip()}" if overridden else ""),
+            changes=cancelled or None,
+            schedule=previous,
         )
     )
     return completion
+
+
+def cancel_later_appointments(plan: Plan, closed_on: date) -> tuple[Schedule | None, list[str]]:
+    """Once the RAR is closed, nothing more is to come: the appointments after `closed_on` with
+    no recorded outcome leave the schedule, which becomes its next version (so the person's
+    document, the calendar, `show` and the agenda show none as to come, and a calendar file
+    written again marks them cancelled). The schedule as it stood (for the history entry)
+    and what changed, or (None, []) when nothing was still to come."""
+    from rarplan.deliver.attendance import appointment_key, record_key
+    from rarplan.model.rardays import days_planned
+
+    schedule = plan.schedule
+    if schedule is None:
+        return None, []
+    recorded = {record_key(r) for r in plan.attendance}
+    later = [
+        a
+        for a in schedule.appointments
+        if a.date > closed_on and appointment_key(a) not in recorded
+    ]
+    if not later:
+        return None, []
+    kept = [a for a in schedule.appointments if a not in later]
+    plan.schedule = schedule.model_copy(
+        update={
+            "version": schedule.version + 1,
+            "appointments": kept,
+            "rar_days_planned": days_planned(kept, plan.attendance),
+        }
+    )
+    many = len(later) > 1
+    return schedule, [
+        f"{len(later)} appointment{'s' if many else ''} after {closed_on.isoformat()} "
+        f"cancelled (the first {later[0].date.isoformat()}); schedule version "
+        f"{schedule.version + 1}"
+    ]
 
 
 def unrecorded_appointments(plan: Plan, until: date) -> list[Appointment]:
@@ -199,11 +241,14 @@ def _not_yet_closable(plan: Plan, source: str, today: date, force: bool, reason:
     """Refuse to close before the order starts or with unrecorded appointments (every
     appointment is enforceable: RAR guidance, section 7), unless forced with a reason; what
     was overridden, or ""."""
-    problems = []
+    problems, hints = [], []
     start = plan.case.sentence.start_date
     if start is not None and today < start:
         problems.append(f"the order starts on {start.isoformat()}")
+        hints.append("close it once the order has started")
     missing = unrecorded_appointments(plan, today)
+    if missing:
+        hints.append("record what happened at each appointment first")
     if missing:
         listed = ", ".join(
             f"{a.date.isoformat()} {a.intervention} session {a.session}" for a in missing[:5]
@@ -219,7 +264,7 @@ def _not_yet_closable(plan: Plan, source: str, today: date, force: bool, reason:
         return "; ".join(problems)
     raise RefusedByRules(
         f"{source}: cannot close the RAR on {today.isoformat()}: " + "; ".join(problems),
-        hint="record what happened at each appointment first, or close it anyway with a reason",
+        hint=f"{' and '.join(hints)}, or close it anyway with a reason",
         needs=("force", "reason"),
     )
 
@@ -460,6 +505,9 @@ def load_record(source: str | Path) -> tuple[CompletionRecord, str]:
     from rarplan.files.storage import load_document
 
     raw, name = load_document(source)
+    wrong = wrong_kind(raw, name, "record")  # a plan or a case file given as the record
+    if wrong is not None:
+        raise wrong
     try:
         return CompletionRecord.model_validate(raw), name
     except ValidationError as exc:

@@ -20,6 +20,7 @@ from typing import get_args
 from rarplan.deliver.completion import (
     CompletionRecord,
     build_record,
+    cancel_later_appointments,
     dump_record,
     merge_reviews,
     ordered_days,
@@ -38,6 +39,13 @@ REASON_WORDS = {
     "died": "the person died",
     "other": "ended for another reason",
 }
+
+
+def closing_words(status: str) -> str:
+    """How a RAR closed, in words: "completed", "completed early", or "ended (revoked)"."""
+    if status in ("completed", "completed_early"):
+        return status.replace("_", " ")
+    return f"ended ({REASON_WORDS.get(status, status.replace('_', ' '))})"
 
 
 def default_record_name(crn: str) -> str:
@@ -66,8 +74,8 @@ def end(
     if plan.completion is not None and not force:
         c = plan.completion
         raise RefusedByRules(
-            f"{source}: the RAR for {plan.crn} was already closed "
-            f"({c.status.replace('_', ' ')}) on {c.completed_on.isoformat()}",
+            f"{source}: the RAR for {plan.crn} was already {closing_words(c.status)} on "
+            f"{c.completed_on.isoformat()}",
             hint="it is closed again only when asked to",
             needs=("force",),
         )
@@ -99,6 +107,7 @@ def end(
     )
     plan.outcomes = merge_reviews(plan.outcomes, reviews)
     plan.completion = completion
+    previous, cancelled = cancel_later_appointments(plan, today)
     plan.history.append(
         HistoryEntry(
             at=now or datetime.now().replace(microsecond=0),
@@ -106,7 +115,9 @@ def end(
             action="end",
             reason=f"{REASON_WORDS[reason]}: {note.strip()}",
             changes=[f"ended: {reason}, {used} of {ordered} RAR days used"]
-            + ([f"record {record_file}"] if record_file else []),
+            + ([f"record {record_file}"] if record_file else [])
+            + cancelled,
+            schedule=previous,
         )
     )
     return completion

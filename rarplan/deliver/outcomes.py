@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rarplan.files.validation import format_errors
+from rarplan.files.validation import did_you_mean, format_errors
 from rarplan.files.validation import problems_error as _error
 from rarplan.model.plan import OutcomeResult, OutcomeReview, Plan
 
@@ -48,7 +48,8 @@ class OutcomeRow(_Model):
         if isinstance(value, str):
             value = value.strip().lower().replace(" ", "_").replace("-", "_")
         if value not in RESULTS:
-            raise ValueError(f"must be one of {', '.join(RESULTS)}")
+            close = did_you_mean(value, list(RESULTS)) if isinstance(value, str) else ""
+            raise ValueError(f"must be one of {', '.join(RESULTS)}{close}")
         return value
 
 

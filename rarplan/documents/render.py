@@ -118,7 +118,9 @@ def build_context(plan: Plan, catalogue: Catalogue, *, with_names: bool) -> dict
         "crn": plan.crn,
         "name": case.name if with_names and case.name else None,
         "officer": plan.responsible_officer,
-        "provider": catalogue.data.provider,
+        # The providers of the chosen interventions, where several catalogues are used.
+        "provider": "; ".join(dict.fromkeys(catalogue.part_of[i].data.provider for i in entries))
+        or catalogue.data.provider,
         "sentence": case.sentence,
         "has_rar": case.sentence.has_rar,
         "in_custody": case.sentence.stage == "sentenced" and case.sentence.setting == "custody",
@@ -140,10 +142,25 @@ def build_context(plan: Plan, catalogue: Catalogue, *, with_names: bool) -> dict
         "unmet_needs": [
             {"need": NEED_LABELS.get(u.need, u.need), "reason": u.reason} for u in plan.unmet_needs
         ],
+        **_court_unmet(plan),
         "referrals": [
             _referral(plan, s, entries[s.id], catalogue, appointments) for s in plan.selected
         ],
     }
+
+
+def _court_unmet(plan: Plan) -> dict[str, list[Any]]:
+    """The unmet needs as the court reads them, and the notes for the report's author. A reason
+    the officer recorded (`[plan.unmet_needs]`) is the court's to read; rarplan's own, which
+    names catalogue ids and case-file keys for the officer, goes to the author's notes."""
+    officer = plan.case.plan.unmet_needs
+    court, notes = [], list(plan.assessment.warnings)
+    for u in plan.unmet_needs:
+        label = NEED_LABELS.get(u.need, u.need)
+        court.append({"need": label, "reason": u.reason if u.need in officer else None})
+        if u.need not in officer:
+            notes.append(f"{label}: {u.reason}")
+    return {"court_unmet": court, "author_notes": notes}
 
 
 @dataclass(frozen=True)
@@ -162,13 +179,19 @@ def rar_days(plan: Plan) -> RarDays:
     sentenced = sentence.stage == "sentenced" and sentence.has_rar
     maximum = sentence.rar_max_days if sentenced else None
     proposed = plan.assessment.proposed_days if sentence.has_rar and not sentenced else None
-    planned = days_planned(plan.schedule.appointments if plan.schedule else [])
+    # a missed session uses no day (its re-offer does), as `status` and `show` count
+    planned = days_planned(plan.schedule.appointments if plan.schedule else [], plan.attendance)
     return RarDays(maximum, proposed, planned, days_used(plan.attendance))
 
 
 def _name(catalogue: Catalogue, entry_id: str) -> str | None:
     """The catalogue's name; None for offender management (the templates name it)."""
     return None if entry_id == OFFENDER_MANAGEMENT else catalogue.get(entry_id).name
+
+
+def plain_name(entry: Intervention) -> str:
+    """What the person would call it (the catalogue's `plain_name`), else its name."""
+    return entry.plain_name or entry.name
 
 
 def _needs_of(plan: Plan, s: SelectedIntervention, entry: Intervention) -> list[str]:
@@ -201,6 +224,11 @@ def _appointments(plan: Plan, catalogue: Catalogue) -> list[dict[str, Any]]:
                 "kind": x.kind,
                 "intervention": x.intervention,
                 "name": _name(catalogue, x.intervention),
+                "plain_name": (
+                    None
+                    if x.intervention == OFFENDER_MANAGEMENT
+                    else plain_name(catalogue.get(x.intervention))
+                ),
                 "number": seen[x.intervention],
                 "of": totals[x.intervention],
                 "needs": needs,
@@ -255,6 +283,7 @@ def _selected(
     needs = _needs_of(plan, s, entry)
     return {
         "name": entry.name,
+        "plain_name": plain_name(entry),
         "duration": entry.duration.text,
         "needs": needs,
         "need_labels": [NEED_LABELS.get(n, n) for n in needs],
@@ -333,7 +362,7 @@ def _referral(
     catalogue: Catalogue,
     appointments: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    process = catalogue.data.referral if entry.nsi else None  # the NSI steps need an NSI
+    process = catalogue.referral_process(entry)  # the NSI steps need an NSI
     mine = [x for x in appointments if x["intervention"] == s.id]
     duration = entry.duration
     modules = None

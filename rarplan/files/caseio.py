@@ -15,24 +15,23 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from rarplan.files.storage import load_document, reading
-from rarplan.files.validation import format_errors
+from rarplan.files.validation import format_errors, problems_error, wrong_kind
 from rarplan.model.case import Case
 from rarplan.model.errors import InvalidInput
 
 
 def case_from_dict(raw: dict[str, Any], name: str) -> Case:
     """A case from a case file's (or batch row's) keys, checked; on input, also that a date of
-    birth gives an adult's age today, agreeing with `age` (`Case.adult_age_problem`)."""
+    birth gives a possible age today, agreeing with `age` (`Case.age_problem`)."""
+    wrong = wrong_kind(raw, name, "case")  # a plan or a completion record given as a case
+    if wrong is not None:
+        raise wrong
     try:
         case = Case.model_validate(raw)
     except ValidationError as exc:
         problems = format_errors(exc, name, raw, model=Case)
-        raise InvalidInput(
-            problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more)",
-            hint="see docs/data.md, 'Case files'",
-            problems=problems,
-        ) from None
-    problem = case.adult_age_problem(date.today())
+        raise problems_error(problems, hint="see docs/data.md, 'Case files'") from None
+    problem = case.age_problem(date.today())
     if problem is not None:
         raise InvalidInput(f"{name}: {problem}", hint="see docs/data.md, 'Case files'")
     return case

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from rarplan.files import toml_writer
 from rarplan.files.storage import atomic_write, decode, parse_document, read_bytes
-from rarplan.files.validation import format_errors
+from rarplan.files.validation import format_errors, problems_error, wrong_kind
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import SCHEMA_VERSION, Plan
 
@@ -74,18 +74,15 @@ def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def parse_plan(raw: dict[str, Any], name: str) -> Plan:
+    wrong = wrong_kind(raw, name, "plan")  # a case file or a completion record given as a plan
+    if wrong is not None:
+        raise wrong
     raw = migrate(raw, name)
     try:
         return Plan.model_validate(raw)
     except ValidationError as exc:
         problems = format_errors(exc, name, raw, model=Plan)
-        raise InvalidInput(
-            problems[0]
-            if len(problems) == 1
-            else f"{name}: {len(problems)} problems: {problems[0]}",
-            hint="is this a rarplan plan file?",
-            problems=problems,
-        ) from None
+        raise problems_error(problems, hint="is this a rarplan plan file?") from None
 
 
 def load_plan(source: str | Path) -> tuple[Plan, bytes]:

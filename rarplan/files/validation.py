@@ -99,11 +99,16 @@ def _described(err: Any, model: type[BaseModel] | None) -> str:
         holder = _model_at(model, tuple(err["loc"]))
         if holder is not None:
             allowed = [f.alias or name for name, f in holder.model_fields.items()]
-            return f"unknown key; allowed: {', '.join(allowed)}"
+            keys = [part for part in err["loc"] if isinstance(part, str)]
+            close = did_you_mean(keys[-1], allowed) if keys else ""
+            return f"unknown key{close}; allowed: {', '.join(allowed)}"
         return "unknown key"
     if err["type"] == "missing":
         return "required"
     msg = str(err["msg"])
+    if err["type"] == "literal_error" and isinstance(err.get("input"), str):
+        allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        msg += did_you_mean(err["input"], allowed)
     for pattern, repl in _REWRITES:
         msg = pattern.sub(repl, msg)
     if err["type"] in ("string_too_long", "too_long"):
@@ -160,6 +165,61 @@ def format_errors(
 def problems_error(
     problems: list[str], hint: str = "", needs: tuple[str, ...] = ()
 ) -> InvalidInput:
-    """Several `file: where: what` lines as one error: the first as the message."""
-    first = problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}"
-    return InvalidInput(first, hint=hint, problems=problems, needs=needs)
+    """Several `file: where: what` lines as one error: the message counts them ("cases.csv:
+    3 problems"), each problem is one of `problems`, none repeated in the message."""
+    return InvalidInput(summary(problems), hint=hint, problems=problems, needs=needs)
+
+
+def summary(problems: list[str]) -> str:
+    """The message of an error made of `problems`: the one problem, or the file and how many
+    ("X1.toml: 3 problems"), never the first problem again (it is listed with the others)."""
+    if len(problems) == 1:
+        return problems[0]
+    files = {p.split(": ", 1)[0] for p in problems}
+    where = f"{files.pop()}: " if len(files) == 1 else ""
+    return f"{where}{len(problems)} problems"
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """The words " (did you mean 'ogrs'?)" when a choice is close to `word` (difflib)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# What each kind of rarplan file is called, and the command that takes it: given the wrong
+# kind ("rarplan schedule CASE.toml"), a one-line error says which file it is and what to run.
+KINDS = {
+    "case": ("a case file", "run `rarplan assess {file}` first to make its plan"),
+    "plan": ("a plan file", "a plan goes to `rarplan schedule`, `show`, `render` or `amend`"),
+    "record": (
+        "a completion record",
+        "check it against its plan with `rarplan verify {file} PLAN`",
+    ),
+}
+
+
+def document_kind(raw: Any) -> str | None:
+    """Which kind of rarplan file a document's keys show it is: case, plan or record."""
+    if not isinstance(raw, dict):
+        return None
+    if {"completed_on", "plan_file"} <= raw.keys():
+        return "record"
+    if {"assessment", "case"} <= raw.keys():
+        return "plan"
+    if "crn" in raw and raw.keys() & {"sentence", "offence", "scores", "needs", "circumstances"}:
+        return "case"
+    return None
+
+
+def wrong_kind(raw: Any, file: str, expected: str) -> InvalidInput | None:
+    """The error for a file of another kind than `expected` ("case", "plan"), or None."""
+    kind = document_kind(raw)
+    if kind is None or kind == expected:
+        return None
+    what, hint = KINDS[kind]
+    wanted = KINDS[expected][0]
+    if expected == "record":
+        hint += "; `rarplan verify` takes the record first, then its plan"
+    return InvalidInput(f"{file}: this is {what}, not {wanted}", hint=hint.format(file=file))

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from rarplan.model.dates import parse_date
 from rarplan.model.needs import NEED_AREAS
 
 CRN_PATTERN = re.compile(r"^[A-Z][0-9]{6}$")
@@ -28,7 +29,10 @@ CRN_PATTERN = re.compile(r"^[A-Z][0-9]{6}$")
 # plus its length in months stay far from the calendar's end (9999-12-31 + 1 month overflows).
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-ADULT_AGES = (18, 120)  # a RAR is for adults (RAR guidance, 001 section 1)
+# The ages a case file may give (`age`, or a `date_of_birth` today): from 10, the age of
+# criminal responsibility, to 120. Under 18 is valid data that the assessment refuses
+# (exit 4, `rarplan.assess.assessment.refuse_under_18`): one rule, one exit code.
+AGES = (10, 120)
 
 
 def _not_a_boolean(value: object) -> object:
@@ -47,7 +51,8 @@ def _in_window(value: object) -> object:
 NotBool = BeforeValidator(_not_a_boolean)
 Whole = Annotated[int, NotBool]  # a whole number, never a boolean
 Real = Annotated[float, NotBool]  # a number, never a boolean
-Day = Annotated[date, AfterValidator(_in_window)]  # a date in the window
+# A date in the window, typed YYYY-MM-DD or DD/MM/YYYY (a TOML date is read as it is).
+Day = Annotated[date, BeforeValidator(parse_date), AfterValidator(_in_window)]
 
 Sex = Literal["male", "female"]
 # The 12 probation regions of England and Wales (HMPPS Structured Interventions list v1.3.4,
@@ -347,7 +352,7 @@ class Case(_Strict):
     crn: str
     name: Annotated[str, Field(max_length=200)] | None = None
     sex: Sex | None = None
-    age: Annotated[int, NotBool, Field(ge=10, le=120)] | None = None
+    age: Annotated[int, NotBool, Field(ge=AGES[0], le=AGES[1])] | None = None
     date_of_birth: Day | None = None
     region: Region | None = None
     sentence: Sentence = Field(default_factory=Sentence)
@@ -398,14 +403,14 @@ class Case(_Strict):
                 )
         return self
 
-    def adult_age_problem(self, today: date) -> str | None:
-        """Whether the date of birth gives an adult's age today (ADULT_AGES) that agrees with
-        `age` when both are given (a year's difference allowed: a birthday since). Checked on
-        reading a case file, not on every plan load (ages move on)."""
+    def age_problem(self, today: date) -> str | None:
+        """Whether the date of birth gives an age today within AGES (as `age` must be) that
+        agrees with `age` when both are given (a year's difference allowed: a birthday since).
+        Checked on reading a case file, not on every plan load (ages move on)."""
         if self.date_of_birth is None:
             return None
         years = self.age_on(today)
-        low, high = ADULT_AGES
+        low, high = AGES
         if years is None or not low <= years <= high:
             return f"date_of_birth: gives an age outside {low} to {high} today"
         if self.age is not None and not 0 <= years - self.age <= 1:

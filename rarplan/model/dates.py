@@ -5,13 +5,15 @@
   counted.
 - `HHMM`: a time of day on the 24-hour clock, "09:30"; the pattern for pydantic
   (`Field(pattern=HHMM)`), with `minutes_of` and `hhmm` to count in minutes.
-- `parse_date` (YYYY-MM-DD, or DD/MM/YYYY as officers write it in spreadsheets) and
-  `parse_iso_date` (YYYY-MM-DD only): ValueError with the words users see.
+- `parse_date` (YYYY-MM-DD, or DD/MM/YYYY as officers write it in spreadsheets), for files,
+  and `read_date`, the same for a date typed at an option or a prompt: ValueError with the
+  words users see.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime
 
 # 00:00 to 23:59, two digits each.
@@ -38,28 +40,38 @@ def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def parse_iso_date(text: str) -> date:
-    """A YYYY-MM-DD date (spaces around it ignored); ValueError saying what to write."""
-    text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD") from None
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_UK = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+
+
+def read_date(text: str) -> date:
+    """A date typed or read as text, YYYY-MM-DD or DD/MM/YYYY (`parse_date`); ValueError
+    saying what to write."""
+    found = parse_date(text)
+    assert isinstance(found, date)  # text always gives a date or raises
+    return found
 
 
 def parse_date(value: object) -> object:
-    """A date from YYYY-MM-DD or DD/MM/YYYY text; a date and time is refused; other values are
-    passed on unchanged (for a pydantic `mode="before"` validator to let the type check them)."""
+    """A date from YYYY-MM-DD or DD/MM/YYYY text (day first, as in England and Wales; a day or
+    month may be one digit); a date and time is refused; other values are passed on unchanged
+    (for a pydantic `mode="before"` validator to let the type check them).
+
+    Only these two forms, not the others `date.fromisoformat` reads ("2027-W02-1",
+    "20270111"): what is accepted is what the messages say."""
     if isinstance(value, datetime):
         raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
     if not isinstance(value, str):
         return value
     text = value.strip()
+    iso, uk = _ISO.match(text), _UK.match(text)
     try:
-        return date.fromisoformat(text)
+        if iso is not None:
+            year, month, day = map(int, iso.groups())
+            return date(year, month, day)
+        if uk is not None:
+            day, month, year = map(int, uk.groups())
+            return date(year, month, day)
     except ValueError:
         pass
-    try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD (or DD/MM/YYYY)") from None
+    raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD (or DD/MM/YYYY)")

@@ -33,12 +33,16 @@ GUIDANCE_NEEDS: tuple[str, ...] = (
 )
 NEED_AREAS: tuple[str, ...] = (*GUIDANCE_NEEDS, "drug_misuse", "physical_health")
 
+# The need areas in words. The guidance's area is "non-dependent alcohol misuse" because before
+# sentence dependence goes to an alcohol treatment requirement (section 2); but a dependent
+# person whose order (or licence) has no ATR keeps the need, planned for here, so the label
+# says only "alcohol misuse", true for both.
 NEED_LABELS: dict[str, str] = {
     "accommodation": "Accommodation",
     "education_training_employment": "Education, training and employment",
     "relationships": "Relationships",
     "lifestyle_associates": "Lifestyle and associates",
-    "alcohol_misuse": "Non-dependent alcohol misuse",
+    "alcohol_misuse": "Alcohol misuse",
     "emotional_management": "Emotional management",
     "attitudes_thinking_behaviour": "Attitudes, thinking and behaviour",
     "finance_benefits_debt": "Finance, benefits and debt",

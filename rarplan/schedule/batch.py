@@ -123,9 +123,11 @@ def run_batch(
     at: datetime,
     json_output: bool,
     say: Callable[[str], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> int:
     """Schedule each file in place; a JSON line (or a text line) for each, then a summary
-    (progress and summary lines go to `say`)."""
+    (progress and summary lines go to `say`; `progress` is told the plans done and their
+    number after each chunk)."""
     write = sys.stdout.write
     say = say or _to_stderr
     dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
@@ -147,6 +149,8 @@ def run_batch(
                 say(f"rarplan: skipped: {row['reason']}")
             else:
                 sys.stderr.write(f"rarplan: error: {row['error']['message']}\n")
+        if progress is not None:
+            progress(sum(counts.values()), len(files))
     summary = {**counts, "plans": len(files)}
     if json_output:
         write(dumps({"schema_version": 1, "summary": summary}) + "\n")

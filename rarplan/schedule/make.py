@@ -80,9 +80,21 @@ def _check_stage(plan: Plan, name: str) -> None:
             f"{plan.case.sentence.stage!r}): the court sets the RAR days and the order",
             hint="schedule after sentence, with the court's rar_max_days and start_date",
         )
-    if plan.completion is not None:
+    if not plan.case.sentence.has_rar:  # guidance sections 1 and 2: no RAR, no RAR days
+        from rarplan.model.case import ORDER_NAMES
+
+        s = plan.case.sentence
+        what = "a sentence in custody" if s.setting == "custody" else ORDER_NAMES[s.order]
         raise RefusedByRules(
-            f"{name}: the RAR was completed on {plan.completion.completed_on.isoformat()}: "
+            f"{name}: there is no RAR to schedule: {what} has no RAR days; arrange the "
+            "planned activities with their providers"
+        )
+    if plan.completion is not None:
+        from rarplan.deliver.ending import closing_words
+
+        c = plan.completion
+        raise RefusedByRules(
+            f"{name}: the RAR was {closing_words(c.status)} on {c.completed_on.isoformat()}: "
             "there is nothing left to schedule"
         )
 

@@ -195,7 +195,7 @@ def test_few_needs_for_a_long_rar_is_pointed_out(catalogue):
         scores={"ogrs": 95},
         needs={"accommodation": True, "finance_benefits_debt": False},
     )
-    assert any("Only 1 need(s)" in w for w in plan.assessment.warnings)
+    assert any("Only one need identified" in w for w in plan.assessment.warnings)
 
 
 @pytest.mark.parametrize("ogrs", [30, 62, 80, 95])
@@ -273,12 +273,14 @@ def test_a_need_with_no_suitable_intervention_is_recorded(catalogue):
     assert "guidance section 6" in unmet["physical_health"]
 
 
-def test_desired_outcomes_default_to_the_aims_and_can_be_replaced(catalogue):
-    """Section 5: the RO and the person agree the desired outcomes ahead of the activities."""
+def test_desired_outcomes_default_to_the_catalogue_s_and_can_be_replaced(catalogue):
+    """Section 5: the RO and the person agree the desired outcomes ahead of the activities; by
+    default the catalogue's, in the person's words (issue 20, "Words people read")."""
     plan = run(catalogue, plan={"interventions": ["msrp-home"]})
-    aims = catalogue.get("msrp-home").aims
-    assert len(plan.selected[0].desired_outcomes) == len(aims)
-    assert plan.selected[0].desired_outcomes[0].lower() in aims[0].lower()
+    assert plan.selected[0].desired_outcomes == [
+        "Find a safe, settled place to live and keep it",
+        "Stay away from crime",
+    ]
     plan = run(
         catalogue,
         plan={

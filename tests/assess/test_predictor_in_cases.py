@@ -168,3 +168,26 @@ def test_the_court_proposal_says_which_predictor(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = court.read_text(encoding="utf-8")
     assert "All Reoffending Predictor" in text
+
+
+@pytest.mark.parametrize(
+    ("scores", "first_line"),
+    [
+        ("arp = 48", "X200009  ARP 48% → Low intensity RAR"),
+        ("ogrs = 48", "X200009  OGRS 48% → Low intensity RAR"),
+    ],
+)
+def test_the_assessment_says_which_predictor_on_its_first_line(
+    tmp_path: Path, scores: str, first_line: str
+) -> None:
+    """The plan says which predictor it was (issue 18); the band is the guidance's table
+    (001_246201b7ec5ee73b.txt, "OGRS score and RAR intensity"), 25 to 49%: low."""
+    case = tmp_path / "X200009.toml"
+    case.write_text(
+        f'crn = "X200009"\nsex = "male"\nage = 30\nregion = "kent"\n[scores]\n{scores}\n'
+        "[needs]\naccommodation = true\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(build(), ["assess", str(case), "--no-plan"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith(first_line)

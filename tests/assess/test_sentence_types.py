@@ -108,6 +108,32 @@ def test_no_rar_days_for_a_licence_pss_or_custody(catalogue, kind):
         None,
         None,
     )
+    assert result["guideline_days"] is None  # no RAR, so no guideline number of RAR days
+    assert "RAR would address" not in said and "guideline of" not in said
+
+
+@pytest.mark.parametrize("kind", list(NO_RAR))
+def test_few_needs_on_a_sentence_without_a_rar_never_speak_of_a_long_rar(catalogue, kind):
+    """Section 3 compares the needs with the band's average to size a RAR; without one, the
+    warning asks only that the needs assessment be checked."""
+    plan = run(
+        catalogue,
+        NO_RAR[kind],
+        scores={"ogrs": 80},
+        needs={"accommodation": True, "finance_benefits_debt": False},
+    )
+    few = [w for w in plan.assessment.warnings if w.startswith("Only one need")]
+    assert few == [
+        "Only one need identified against an average of 4.4 for OGRS 75 to 90%: check the "
+        "needs assessment is complete."
+    ]
+    with_rar = run(
+        catalogue,
+        COMMUNITY,
+        scores={"ogrs": 80},
+        needs={"accommodation": True, "finance_benefits_debt": False},
+    )
+    assert any("check a long RAR is needed" in w for w in with_rar.assessment.warnings)
 
 
 @pytest.mark.parametrize("kind", list(WITH_RAR))
@@ -159,16 +185,36 @@ def test_under_18s_are_refused(catalogue, age, refused):
         assert assess(case, catalogue, today=TODAY).assessment.band
 
 
-def test_under_18_is_refused_through_the_cli(tmp_path: Path):
-    """Exit 4 with one line naming the reason. (A date of birth giving an age under 18 is
-    refused earlier, on reading the case file: exit 3, docs/data.md.)"""
-    text = (EXAMPLES / "X100001.toml").read_text().replace("age = 34", "age = 15")
+def _years_ago(years: int) -> str:
+    today = date.today()
+    return today.replace(year=today.year - years, day=min(today.day, 28)).isoformat()
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["age = 15", f"date_of_birth = {_years_ago(15)}", f"date_of_birth = {_years_ago(17)}"],
+)
+def test_under_18_is_refused_through_the_cli(tmp_path: Path, given: str):
+    """Adult probation only: one rule and one exit code (4, refused by the rules) whether the
+    age comes from `age` or `date_of_birth` (docs/assess.md, "Adults only"); one line."""
+    text = (EXAMPLES / "X100001.toml").read_text().replace("age = 34", given)
     case = tmp_path / "young.toml"
     case.write_text(text)
-    result = runner.invoke(build(), ["assess", str(case), "--no-plan"])
-    assert result.exit_code == 4, result.output
-    assert "youth justice" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    for extra in ([], ["--json"]):
+        result = runner.invoke(build(), ["assess", str(case), "--no-plan", *extra])
+        assert result.exit_code == 4, result.output
+        assert "youth justice" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_impossible_age_is_invalid_data(tmp_path: Path):
+    """Under 10 (the age of criminal responsibility) is no case at all: invalid input, exit 3,
+    the same bound for `age` and `date_of_birth`."""
+    for given in ("age = 6", f"date_of_birth = {_years_ago(6)}"):
+        case = tmp_path / "impossible.toml"
+        case.write_text((EXAMPLES / "X100001.toml").read_text().replace("age = 34", given))
+        result = runner.invoke(build(), ["assess", str(case), "--no-plan"])
+        assert result.exit_code == 3, (given, result.output)
 
 
 # --- After sentence, the order decides (sections 2 and 4) ---------------------------------------
@@ -398,14 +444,14 @@ def test_documents_for_a_sentence_without_a_rar_say_so(catalogue, kind):
 
 
 EXAMPLE_ACTIVITY = [
-    ("X100003", "pre-release"),
-    ("X100009", "licence activity"),
-    ("X100010", "post-sentence supervision activity"),
+    ("X100003", "pre-release", "a sentence in custody"),
+    ("X100009", "licence activity", "a licence"),
+    ("X100010", "post-sentence supervision activity", "post-sentence supervision"),
 ]
 
 
-@pytest.mark.parametrize(("crn", "activity"), EXAMPLE_ACTIVITY)
-def test_the_example_no_rar_cases_through_the_cli(tmp_path, crn, activity):
+@pytest.mark.parametrize(("crn", "activity", "no_rar_days"), EXAMPLE_ACTIVITY)
+def test_the_example_no_rar_cases_through_the_cli(tmp_path, crn, activity, no_rar_days):
     """examples/cases: custody (X100003), licence (X100009), post-sentence supervision
     (X100010): no RAR days in the terminal, --json and the documents."""
     case = str(EXAMPLES / f"{crn}.toml")
@@ -432,6 +478,13 @@ def test_the_example_no_rar_cases_through_the_cli(tmp_path, crn, activity):
     court = runner.invoke(build(), ["render", str(plan_file), "--for", "court"])
     assert court.exit_code == 4, court.output
     assert "pre-sentence proposal" in court.stderr
+    # nothing to schedule: one line, exit 4 (docs/schedule.md, "Exit codes")
+    scheduled = runner.invoke(build(), ["schedule", str(plan_file)])
+    assert scheduled.exit_code == 4, scheduled.output
+    assert scheduled.stderr.strip().splitlines() == [
+        f"rarplan: error: {plan_file}: there is no RAR to schedule: {no_rar_days} has no RAR "
+        "days; arrange the planned activities with their providers"
+    ]
 
 
 def test_a_sentenced_example_refuses_the_court_document_in_json(tmp_path):
@@ -463,3 +516,25 @@ def test_a_case_file_with_a_pre_sentence_licence_is_invalid(tmp_path):
 def test_invalid_input_is_the_error_for_a_missing_rar_maximum():
     with pytest.raises((ValueError, InvalidInput)):
         make(sentence={k: v for k, v in SSO.items() if k != "rar_max_days"})
+
+
+def test_a_dependent_drinker_s_alcohol_need_is_never_called_non_dependent(catalogue):
+    """Section 2: an ATR is for dependence, so before sentence the guidance's need area is
+    "non-dependent alcohol misuse"; but on a licence (no ATR) a dependent person keeps the need,
+    planned for here, and no output may call it non-dependent."""
+    plan = run(
+        catalogue,
+        LICENCE,
+        circumstances={**BENIGN, "alcohol_dependent": True},
+        needs={"alcohol_misuse": True},
+    )
+    assert "alcohol_misuse" in result_dict(plan, None, catalogue)["rar_needs"]
+    said = " ".join(
+        [
+            words(plan, catalogue),
+            render.render(plan, catalogue, "person"),
+            render.render(plan, catalogue, "referral"),
+        ]
+    )
+    assert "alcohol misuse" in said.lower()
+    assert "non-dependent" not in said.lower()

@@ -52,7 +52,7 @@ def test_the_copy_is_what_the_next_load_reads(tmp_path, monkeypatch):
         raise AssertionError("the TOML was parsed although a good copy is cached")
 
     monkeypatch.setattr(cat, "parse", no_toml)
-    assert len(_load_fresh(path)) == len(cat.load())
+    assert len(_load_fresh(path)) == len(cat.load(cat.default_path()))
 
 
 def test_a_changed_file_is_never_served_the_old_copy(tmp_path):
@@ -110,7 +110,7 @@ def test_no_cache_folder_to_use_is_no_error(tmp_path, monkeypatch):
     blocked.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a file where the folder would go
     assert cache.folder("catalogue") is None
-    assert len(_load_fresh(_copy_of_shipped(tmp_path))) == len(cat.load())
+    assert len(_load_fresh(_copy_of_shipped(tmp_path))) == len(cat.load(cat.default_path()))
 
 
 @POSIX
@@ -142,5 +142,5 @@ def test_a_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
     assert cache.folder("catalogue") is None
     path = _copy_of_shipped(tmp_path)
-    assert len(_load_fresh(path)) == len(cat.load())
+    assert len(_load_fresh(path)) == len(cat.load(cat.default_path()))
     assert not any((cache.base_folder() / "catalogue").iterdir())

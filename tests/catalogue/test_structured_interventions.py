@@ -169,8 +169,11 @@ def every_criterion() -> list[Any]:
             ("eligibility", entry.eligibility_rules()),
             ("not_suitable", entry.not_suitable),
         ):
-            for n in range(len(criteria)):
-                out.append(pytest.param(entry.id, kind, n, id=f"{entry.id}-{kind}-{n}"))
+            for n, criterion in enumerate(criteria):
+                # The test's name cites the list's field (row) the criterion is read from.
+                rows = re.findall(r"[Rr]ows? [\d\-]+", criterion.note or "") or ["row 5"]
+                name = f"{entry.id}-{kind}-{n}-{rows[0].lower().replace(' ', '')}"
+                out.append(pytest.param(entry.id, kind, n, id=name))
     return out
 
 

@@ -138,7 +138,7 @@ def test_follow_up_and_assessment_dates_have_defaults() -> None:
     [
         (
             {"date_of_birth": "1990-13-01"},
-            "date_of_birth: '1990-13-01' is not a date; write YYYY-MM-DD (or DD/MM/YYYY)",
+            "date_of_birth: not a date; write YYYY-MM-DD (or DD/MM/YYYY)",
             "use --date-of-birth",
         ),
         (

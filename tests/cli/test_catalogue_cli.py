@@ -27,7 +27,7 @@ def invoke(*args: str):
 
 
 def test_list_json_has_all_40_ids_with_the_contract_keys():
-    result = invoke("list", "--json")
+    result = invoke("list", "--catalogue", "rate-card", "--json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["interventions"]
     assert [r["id"] for r in rows] == IDS

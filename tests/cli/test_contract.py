@@ -27,10 +27,30 @@ def test_every_command_documents_an_example():
         doc = _load(target).__doc__ or ""
         assert "Example: rarplan " + name in doc, name
     for name, target, _ in GROUPS:
-        group = _load(target)
-        for command in group.registered_commands:
-            doc = command.callback.__doc__ or ""
-            assert f"Example: rarplan {name} " in doc, command.name
+        for command_name, fn in _load(target):
+            assert f"Example: rarplan {name} " in (fn.__doc__ or ""), command_name
+
+
+def test_building_the_app_again_wraps_nothing_twice():
+    """Each `build()` registers fresh wrappers: a process that builds the app many times (a
+    test suite, a library caller) never nests them until the stack overflows."""
+    import typer.main
+
+    def depth(fn: object) -> int:
+        n = 0
+        while hasattr(fn, "__wrapped__"):
+            fn, n = fn.__wrapped__, n + 1
+        return n
+
+    def callbacks() -> list[int]:
+        group = typer.main.get_command(build("catalogue"))
+        sub = group.commands["catalogue"]  # type: ignore[attr-defined]
+        return [depth(c.callback) for c in sub.commands.values()]
+
+    first = callbacks()
+    for _ in range(50):
+        build()
+    assert callbacks() == first
 
 
 def test_fast_help_lists_exactly_the_registered_commands():

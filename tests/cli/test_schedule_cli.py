@@ -219,7 +219,7 @@ def test_days_and_unavailable_are_saved_and_kept() -> None:
     ("args", "message"),
     [
         (["--days", "sat"], "--days 'sat': use weekdays"),
-        (["--start", "4/1/2027"], "--start: '4/1/2027' is not a date"),
+        (["--start", "31/02/2027"], "--start: '31/02/2027' is not a date"),
         (["--unavailable", "2027-02-10..2027-02-01"], "the end is before the start"),
         (["--strategy", "fast"], "fast"),
     ],
@@ -351,3 +351,11 @@ def test_no_plan_is_a_usage_error() -> None:
     result = run("--json")
     assert result.exit_code == 2
     assert json.loads(result.stderr)["error"]["exit_code"] == 2
+
+
+def test_a_day_first_start_date_is_read_as_in_england_and_wales() -> None:
+    """Issue 20: DD/MM/YYYY accepted wherever a date is typed: 04/01/2027 is 4 January."""
+    path = write_plan()
+    result = run(str(path), "--start", "04/01/2027", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["start"] == "2027-01-04"

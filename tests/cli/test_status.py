@@ -82,20 +82,20 @@ def weekly_plan(crn: str, rar_max_days: int = 20, attended: int = 0) -> Plan:
 def test_at_risk_when_days_left_at_the_rhythm_run_past_the_order_end():
     """Both sides of the rule: 5 days left, one a week, 35 days."""
     end = date(2027, 12, 31)
-    ok = caseload.assess_risk(5, end, 7.0, end - timedelta(days=35), closed=False)
+    ok = caseload.assess_risk(5, end, 7.0, end - timedelta(days=35), closed=None)
     assert not ok.at_risk and "fit by 2027-12-31" in ok.reason
-    late = caseload.assess_risk(5, end, 7.0, end - timedelta(days=34), closed=False)
+    late = caseload.assess_risk(5, end, 7.0, end - timedelta(days=34), closed=None)
     assert late.at_risk
     assert "5 days left at one every 7.0 days runs to 2028-01-01" in late.reason
 
 
 def test_not_at_risk_when_done_closed_or_unknown():
     today = date(2027, 6, 1)
-    assert not caseload.assess_risk(0, date(2027, 6, 2), 7.0, today, closed=False).at_risk
-    assert not caseload.assess_risk(5, None, 7.0, today, closed=False).at_risk
-    assert not caseload.assess_risk(None, date(2027, 6, 2), 7.0, today, closed=False).at_risk
-    assert not caseload.assess_risk(5, date(2027, 6, 2), 7.0, today, closed=True).at_risk
-    ended = caseload.assess_risk(2, date(2027, 5, 31), 7.0, today, closed=False)
+    assert not caseload.assess_risk(0, date(2027, 6, 2), 7.0, today, closed=None).at_risk
+    assert not caseload.assess_risk(5, None, 7.0, today, closed=None).at_risk
+    assert not caseload.assess_risk(None, date(2027, 6, 2), 7.0, today, closed=None).at_risk
+    assert not caseload.assess_risk(5, date(2027, 6, 2), 7.0, today, closed="completed").at_risk
+    ended = caseload.assess_risk(2, date(2027, 5, 31), 7.0, today, closed=None)
     assert ended.at_risk and "order ended 2027-05-31 with 2 days left" in ended.reason
 
 

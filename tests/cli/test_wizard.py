@@ -1,10 +1,11 @@
-"""The interactive assessment, driven with prompt_toolkit pipe input (issue 8).
+"""The interactive assessment, driven with prompt_toolkit pipe input (issues 8 and 20).
 
-Keystrokes: text answers end with Enter; a select moves with the arrow keys; a checkbox ticks
-with space. The keys a walk needs after the case sections depend on the catalogue (how many
-judgement questions, which interventions are proposed), so they are worked out from the same
-assessment the wizard runs. Every test runs under a deadline: a keystroke the wizard waits for
-and the test never sends fails the test instead of hanging it.
+The wizard decides what it asks; a case file answers. Before each prompt reads its keys, the
+keys for the file's answer are typed into the pipe: worked out from the question (its key, its
+kind, what it offers and points at) and the file's value (`walk`). A test can give other keys
+for a question (`keys`), e.g. Ctrl-C, or an edit at the summary. Every test runs under a
+deadline: a keystroke the wizard waits for and the test never sends fails the test instead of
+hanging it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import stat
 import tomllib
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +26,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from rarplan.assess.choices import without_choices
-from rarplan.assess.selection import default_appointments
 from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
+from rarplan.cli.wizard import ask
 from rarplan.cli.wizard import plan as wp
 from rarplan.cli.wizard.draft import RESUME_HINT
 from rarplan.cli.wizard.labels import FACTS
@@ -37,69 +38,13 @@ from rarplan.model.case import Case
 UP, DOWN, ENTER, SPACE, CTRL_C, CLEAR = "\x1b[A", "\x1b[B", "\r", " ", "\x03", "\x15"
 DEADLINE_SECONDS = 30
 
-# The person the walk-throughs describe, as the case the answers should build.
-CASE: dict[str, Any] = {
-    "crn": "X100001",
-    "sex": "male",
-    "age": 34,
-    "region": "kent",
-    "sentence": {
-        "stage": "sentenced",
-        "order": "community_order",
-        "setting": "community",
-        "start_date": "2027-01-11",
-        "length_months": 12,
-        "rar_max_days": 20,
-        "other_requirements": ["unpaid_work"],
-    },
-    "offence": {
-        "index_offence": "acquisitive",
-        "sexually_motivated": False,
-        "impulsive": True,
-        "seriousness": "medium",
-        "previous_convictions": 6,
-        "linked_to_substance_misuse": False,
-    },
-    "scores": {
-        "ogrs": 62,
-        "ovp": 18,
-        "risk_of_harm": "medium",
-        "oasys_thinking_score": 4,
-        "oasys_total_score": 6,
-        "oasys_11_6": 1,
-        "oasys_11_7": 1,
-    },
-    "needs": {
-        "accommodation": True,
-        "education_training_employment": True,
-        "lifestyle_associates": True,
-        "finance_benefits_debt": True,
-    },
-    # None of the listed facts ticked: each is recorded as no ("does not speak English" is the
-    # listed fact, so speaks_english is yes).
-    "circumstances": {
-        **{fact: False for fact, _, _ in FACTS},
-        "speaks_english": True,
-        "vulnerabilities": [],
-    },
-}
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples" / "cases").glob("X*.toml"))
+X100001 = EXAMPLES[0]
+# The identity questions answered for X100001: CRN, no name, male, 34, Kent.
 IDENTITY = "X100001" + ENTER + ENTER + UP * 2 + ENTER + "34" + ENTER + UP * 3 + ENTER
-SENTENCE_START = DOWN + ENTER + ENTER + ENTER + "2027-01-11" + ENTER
-SENTENCE_END = "12" + ENTER + "20" + ENTER + SPACE + ENTER
-OFFENCE = (
-    DOWN * 4 + ENTER  # acquisitive
-    + UP + ENTER  # sexually motivated: no
-    + UP * 2 + ENTER  # impulsive: yes
-    + UP * 2 + ENTER  # seriousness: medium
-    + "6" + ENTER
-    + UP + ENTER  # linked to substance misuse: no
-)  # fmt: skip
-SCORES = DOWN + ENTER + "62" + ENTER + "18" + ENTER + UP * 3 + ENTER + "4\r6\r1\r1\r"
-NEEDS = SPACE + DOWN + SPACE + DOWN * 2 + SPACE + DOWN * 4 + SPACE + ENTER
-CIRCUMSTANCES = ENTER + ENTER  # none of the facts, no vulnerabilities
-CASE_KEYS = IDENTITY + SENTENCE_START + SENTENCE_END + OFFENCE + SCORES + NEEDS + CIRCUMSTANCES
-AGREEMENT = ENTER + "Agreed at the first appointment" + ENTER + "RO 4471" + ENTER
-WRITE = ENTER
+ASK = ask.run  # the prompt itself, which `walk` wraps (a second walk in a test wraps it again)
+NONE_MARKER = "\x00none"  # the wizard's value for "Not recorded" in a select
 
 
 @contextlib.contextmanager
@@ -131,7 +76,7 @@ def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return cat.load(cat.resolve_path(None))
+    return cat.load()
 
 
 def drafts(tmp_path: Path) -> Path:
@@ -150,38 +95,121 @@ def wizard(keys: str, catalogue: Catalogue, **kwargs: Any) -> None:
     drive(keys, run_wizard, catalogue, **options)
 
 
-def the_case(**plan: Any) -> Case:
-    return Case.model_validate({**CASE, "plan": plan})
+def lookup(facts: dict[str, Any], path: str) -> Any:
+    node: Any = facts
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
 
 
-def checks_keys(case: Case, catalogue: Catalogue) -> tuple[str, Case]:
-    """Answer every judgement question "No"; the case with those answers."""
-    pending = wp.pending_checks(case, catalogue)
-    answered = case.model_copy(update={"checks": {key: False for key, _, _ in pending}})
-    return (UP + ENTER) * len(pending), answered
+def typed(value: Any) -> str:
+    """A value as an officer types it: dates as DD/MM/YYYY (the wizard takes both forms)."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
 
 
-def choices_keys(case: Case, catalogue: Catalogue, picked: list[str]) -> str:
-    """Hours (the card's maximum), outcomes kept, unmet needs with the proposed reason."""
-    hours = [i for i in picked if default_appointments(catalogue.entries[i]) is not None]
-    chosen = wp.assess_case(case, catalogue)
-    proposed = wp.assess_case(without_choices(case), catalogue).unmet_needs
-    reasons = {u.need for u in proposed if "record why" not in u.reason}
-    unmet = "".join(
-        ENTER if u.need in reasons else "Not available locally" + ENTER for u in chosen.unmet_needs
+def answer(prompt: ask.Prompt, facts: dict[str, Any]) -> Any:
+    """The case file's answer to a prompt, as a value among those the prompt offers."""
+    key = prompt.key
+    if key == "sentence.kind":
+        s = facts.get("sentence", {})
+        return f"{s.get('stage', 'pre_sentence')}:{s.get('order', 'community_order')}"
+    if key == "age_or_dob":
+        return facts.get("date_of_birth") or facts.get("age")
+    if key == "score_kind":
+        return "ogrs3" if lookup(facts, "scores.ogrs") is not None else "arp"
+    if key == "needs":
+        return [n for n, v in facts.get("needs", {}).items() if v]
+    if key == "circumstances.facts":
+        c = facts.get("circumstances", {})
+        inverted = {f: inv for f, _, inv in FACTS}
+        return [
+            v
+            for v in prompt.values
+            if (v in inverted and c.get(v) is (not inverted[v]))
+            or v in c.get("vulnerabilities", [])
+        ]
+    if key == "outcomes.agreed":
+        return True
+    if key == "summary":
+        return "write"
+    if key == "plan.interventions":
+        return lookup(facts, key) or list(prompt.default)
+    if key == "plan.agreement":
+        return lookup(facts, key) or "could_not_answer"
+    if key == "plan.responsible_officer":
+        return lookup(facts, key) or "RO 1"
+    if key.startswith("plan.unmet_needs."):
+        return lookup(facts, key) or "Not available locally"
+    return lookup(facts, key)
+
+
+def keys_for(prompt: ask.Prompt, value: Any) -> str:
+    """The keystrokes that give `value` at `prompt`."""
+    if prompt.kind == "text":
+        return CLEAR + typed(value) + ENTER
+    if prompt.kind == "yes_no":
+        return {True: "y", False: "n", None: "?"}[value]
+    if prompt.kind == "select":
+        values = list(prompt.values)
+        target = values.index(NONE_MARKER if value is None else value)
+        start = values.index(prompt.default) if prompt.default in values else 0
+        return (DOWN * (target - start) if target >= start else UP * (start - target)) + ENTER
+    wanted = set(value or [])
+    ticks = "".join(
+        (SPACE if (v in prompt.default) != (v in wanted) else "") + DOWN for v in prompt.values
     )
-    return ENTER * len(hours) + ENTER * len(chosen.selected) + unmet
+    return ticks + ENTER
 
 
-def walk_keys(catalogue: Catalogue) -> tuple[str, Case]:
-    """The keys from the judgement questions to the summary, accepting the proposal."""
-    checks, case = checks_keys(the_case(), catalogue)
-    proposal = wp.assess_case(case, catalogue)
-    picked = [s.id for s in proposal.selected]
-    chosen = case.model_copy(
-        update={"plan": case.plan.model_copy(update={"interventions": picked})}
-    )
-    return checks + ENTER + choices_keys(chosen, catalogue, picked) + AGREEMENT, case
+def flat(case: Case) -> dict[str, Any]:
+    """A case's recorded facts (not its plan choices) by dotted path."""
+    out: dict[str, Any] = {}
+    for section, value in case.model_dump(mode="json", exclude={"plan"}).items():
+        if isinstance(value, dict):
+            out.update({f"{section}.{k}": v for k, v in value.items() if v not in (None, [], "")})
+        elif value is not None:
+            out[section] = value
+    return out
+
+
+def walk(
+    case_file: Path,
+    catalogue: Catalogue,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    keys: dict[str, list[str]] | None = None,
+    facts: dict[str, Any] | None = None,
+    **options: Any,
+) -> tuple[list[ask.Prompt], Path]:
+    """Drive the wizard with the case file's answers (or `facts`); `keys` gives other keys for
+    a question, once each time it is asked. The prompts shown and the plan file."""
+    given = facts or tomllib.loads(case_file.read_text(encoding="utf-8"))
+    instead = {k: list(v) for k, v in (keys or {}).items()}
+    shown: list[ask.Prompt] = []
+
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+
+        def run(prompt: ask.Prompt, question: Any) -> Any:
+            if instead.get(prompt.key):
+                inp.send_text(instead[prompt.key].pop(0))
+            else:
+                if prompt.key in [p.key for p in shown]:  # an answer refused: asked again
+                    before = [p.key for p in shown]
+                    raise AssertionError(f"{prompt.key} asked twice (refused?) after {before}")
+                inp.send_text(keys_for(prompt, answer(prompt, given)))
+            shown.append(prompt)
+            return ASK(prompt, question)
+
+        monkeypatch.setattr(ask, "run", run)
+        wizard_options = {"out": None, "force": False, "resume": False, "case_file": None}
+        run_wizard(catalogue, **{**wizard_options, **options})
+    return shown, Path(f"{given['crn']}.plan.toml")
 
 
 def read_plan(path: Path) -> dict[str, Any]:
@@ -192,184 +220,154 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_full_walk_writes_the_plan(tmp_path: Path, catalogue: Catalogue) -> None:
-    """A sentenced case from the first question to the plan file: OGRS 62 is the medium band
-    (guidance 001, section 3), the proposal is selected, outcomes default to the card's aims
-    (section 5), and the plan records the agreement and the responsible officer."""
-    keys, case = walk_keys(catalogue)
-    wizard(CASE_KEYS + keys + WRITE, catalogue)
-
-    target = tmp_path / "X100001.plan.toml"
+def test_full_walk_writes_the_plan(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X100001 from the first question to the plan file: OGRS 62 is the medium band (guidance
+    001, section 3); the proposal is chosen, outcomes default to the card's aims (section 5);
+    the plan records the agreement and the officer; private file, draft deleted."""
+    _, target = walk(X100001, catalogue, monkeypatch)
     plan = read_plan(target)
-    expected = wp.assess_case(case, catalogue)
     assert plan["assessment"]["band"] == "medium"
     assert plan["assessment"]["ogrs"] == 62
-    assert [s["id"] for s in plan["selected"]] == [s.id for s in expected.selected]
-    assert {s["id"]: s["desired_outcomes"] for s in plan["selected"]} == {
-        s.id: s.desired_outcomes for s in expected.selected
-    }
-    assert plan["agreement"] == {"status": "agreed", "note": "Agreed at the first appointment"}
-    assert plan["responsible_officer"] == "RO 4471"
-    written = Case.model_validate(plan["case"])
-    assert without_choices(written) == case  # the answers built exactly the expected case
+    assert plan["agreement"] == {"status": "agreed", "note": "Agreed at the first appointment."}
+    assert plan["responsible_officer"] == "RO 4471 (Maidstone)"
     assert mode(target) == 0o600
-    assert list(drafts(tmp_path).iterdir()) == []  # the draft is deleted once the plan is written
+    assert list(drafts(tmp_path).iterdir()) == []
 
 
 def test_ctrl_c_keeps_a_draft_that_resume_continues(
-    tmp_path: Path, catalogue: Catalogue, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    catalogue: Catalogue,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Ctrl-C mid-way saves a private draft named by CRN; --resume carries on from the
-    question on screen and writes the plan (where --out first said)."""
+    """Ctrl-C mid-way saves a private draft named by CRN; --resume replays what was answered
+    (no question asked twice) and writes the plan where --out first said."""
+    stop = {"sentence.length_months": [CTRL_C]}
     with pytest.raises(KeyboardInterrupt):
-        wizard(IDENTITY + SENTENCE_START + CTRL_C, catalogue, out=Path("custom.plan.toml"))
+        walk(X100001, catalogue, monkeypatch, keys=stop, out=Path("custom.plan.toml"))
     assert RESUME_HINT in capsys.readouterr().err
-
     draft = drafts(tmp_path) / "X100001.json"
     assert mode(draft) == 0o600
     assert mode(draft.parent) == 0o700
     saved = json.loads(draft.read_text())
-    assert saved["next"] == "sentence"
     assert saved["answers"]["sentence"]["start_date"] == "2027-01-11"
     assert "length_months" not in saved["answers"]["sentence"]
 
-    keys, _ = walk_keys(catalogue)
-    rest = SENTENCE_END + OFFENCE + SCORES + NEEDS + CIRCUMSTANCES + keys + WRITE
-    wizard(rest, catalogue, resume=True)
+    shown, _ = walk(X100001, catalogue, monkeypatch, resume=True)
+    assert shown[0].key == "sentence.length_months"  # carries on at the question on screen
     plan = read_plan(tmp_path / "custom.plan.toml")
     assert plan["case"]["sentence"]["length_months"] == 12
-    assert plan["case"]["sentence"]["start_date"].isoformat() == "2027-01-11"
-    assert plan["responsible_officer"] == "RO 4471"
     assert not draft.exists()
 
 
 def test_a_new_assessment_for_a_drafted_crn_offers_the_draft(
-    tmp_path: Path, catalogue: Catalogue
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(KeyboardInterrupt):
-        wizard(IDENTITY + SENTENCE_START + CTRL_C, catalogue)
-    keys, _ = walk_keys(catalogue)
-    rest = SENTENCE_END + OFFENCE + SCORES + NEEDS + CIRCUMSTANCES + keys + WRITE
-    wizard("x100001" + ENTER + "y" + rest, catalogue)
-    assert read_plan(tmp_path / "X100001.plan.toml")["case"]["age"] == 34
+        walk(X100001, catalogue, monkeypatch, keys={"sentence.length_months": [CTRL_C]})
+    shown, target = walk(X100001, catalogue, monkeypatch, keys={"switch": ["y"]})
+    assert "sentence.kind" not in [p.key for p in shown]  # answered in the draft
+    assert read_plan(target)["case"]["age"] == 34
 
 
-def test_back_and_edit_change_answers(tmp_path: Path, catalogue: Catalogue) -> None:
-    """At the summary the officer edits a section; its questions come back with the current
-    answers as defaults, and only the changed answer changes."""
-    keys, _ = walk_keys(catalogue)
-    edit_identity = DOWN + ENTER + ENTER + ENTER + ENTER + CLEAR + "40" + ENTER + ENTER
-    # Up from "Write the plan" wraps round: Cancel, then the agreement.
-    edit_agreement = UP * 2 + ENTER + DOWN + ENTER + CLEAR + "Wants evening sessions" + ENTER
-    wizard(CASE_KEYS + keys + edit_identity + edit_agreement + ENTER + WRITE, catalogue)
-
-    plan = read_plan(tmp_path / "X100001.plan.toml")
+def test_editing_a_section_at_the_summary(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the summary the officer edits the identity; its questions come back with the
+    current answers as defaults, and only the changed answer changes."""
+    edit = DOWN + ENTER  # "Edit identity", the second entry
+    keys = {"summary": [edit, ENTER], "age_or_dob": [CLEAR + "34" + ENTER, CLEAR + "40" + ENTER]}
+    keys |= {k: [ENTER, ENTER] for k in ("crn", "name", "sex", "region")}
+    keys["crn"] = ["X100001" + ENTER, ENTER]
+    keys["sex"] = [UP * 2 + ENTER, ENTER]
+    keys["region"] = [UP * 3 + ENTER, ENTER]
+    _, target = walk(X100001, catalogue, monkeypatch, keys=keys)
+    plan = read_plan(target)
     assert plan["case"]["age"] == 40
     assert plan["case"]["sex"] == "male"
-    assert plan["agreement"] == {"status": "does_not_agree", "note": "Wants evening sessions"}
-    assert plan["responsible_officer"] == "RO 4471"
+    assert plan["case"]["region"] == "kent"
 
 
-def _excluded_walk(catalogue: Catalogue, override: str) -> tuple[str, str]:
-    """Keys ticking the first excluded intervention on top of the proposal."""
-    checks, case = checks_keys(the_case(), catalogue)
+def _with_an_excluded_choice(catalogue: Catalogue, reason: str) -> tuple[dict[str, Any], str]:
+    facts = tomllib.loads(X100001.read_text(encoding="utf-8"))
+    case = Case.model_validate(facts)
     proposal, shown = wp.candidates(case, catalogue, [])
     excluded = next(r.id for r in shown if r.status == "excluded")
-    index = [r.id for r in shown].index(excluded)
-    tick = DOWN * index + SPACE + ENTER
-    picked = [r.id for r in shown if r.id in {s.id for s in proposal.selected} | {excluded}]
-    if not override:  # refused: untick it
-        reason = ENTER + DOWN + ENTER
-        picked.remove(excluded)
-        plan: dict[str, Any] = {"interventions": picked}
-    else:  # a blank reason is refused first, then one is given
-        reason = ENTER + ENTER + override + ENTER
-        plan = {"interventions": picked, "overrides": {excluded: override}}
-    chosen = case.model_copy(update={"plan": case.plan.model_validate(plan)})
-    return checks + tick + reason + choices_keys(chosen, catalogue, picked) + AGREEMENT, excluded
+    picked = [x.id for x in proposal.selected] + [excluded]
+    facts["plan"] |= {"interventions": picked, "overrides": {excluded: reason}}
+    return facts, excluded
 
 
 def test_an_excluded_choice_needs_a_reason_that_the_plan_records(
-    tmp_path: Path, catalogue: Catalogue
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Picking an intervention its criteria exclude is refused without a reason; the reason
-    given is recorded in the plan (issue 8)."""
-    keys, excluded = _excluded_walk(catalogue, "The provider has agreed to take him")
-    wizard(CASE_KEYS + keys + WRITE, catalogue)
-
-    plan = read_plan(tmp_path / "X100001.plan.toml")
+    """Choosing an intervention its criteria exclude asks for the reason, recorded in the
+    plan (issue 8)."""
+    facts, excluded = _with_an_excluded_choice(catalogue, "The provider has agreed to take him")
+    _, target = walk(X100001, catalogue, monkeypatch, facts=facts)
+    plan = read_plan(target)
     chosen = {s["id"]: s for s in plan["selected"]}
     assert chosen[excluded]["override_reason"] == "The provider has agreed to take him"
-    assert plan["case"]["plan"]["overrides"] == {excluded: "The provider has agreed to take him"}
 
 
 def test_an_excluded_choice_without_a_reason_is_unticked(
-    tmp_path: Path, catalogue: Catalogue
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    keys, excluded = _excluded_walk(catalogue, "")
-    wizard(CASE_KEYS + keys + WRITE, catalogue)
-
-    plan = read_plan(tmp_path / "X100001.plan.toml")
+    facts, excluded = _with_an_excluded_choice(catalogue, "")
+    _, target = walk(X100001, catalogue, monkeypatch, facts=facts)
+    plan = read_plan(target)
     assert excluded not in {s["id"] for s in plan["selected"]}
-    assert "overrides" not in plan["case"]["plan"] or not plan["case"]["plan"]["overrides"]
+    assert not plan["case"]["plan"].get("overrides")
 
 
 def test_an_existing_plan_is_not_replaced_without_asking(
-    tmp_path: Path, catalogue: Catalogue
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "X100001.plan.toml").write_text("# an earlier plan\n")
-    keys, _ = walk_keys(catalogue)
-    elsewhere = "n" + "second.plan.toml" + ENTER
-    wizard(CASE_KEYS + keys + WRITE + elsewhere, catalogue)
-
+    asked_to_replace = {
+        "X100001.plan.toml exists. Replace it? (the old one is kept in .rarplan-history/)": ["n"],
+        "Write the plan to": ["second.plan.toml" + ENTER],
+    }
+    walk(X100001, catalogue, monkeypatch, keys=asked_to_replace)
     assert (tmp_path / "X100001.plan.toml").read_text() == "# an earlier plan\n"
     assert read_plan(tmp_path / "second.plan.toml")["crn"] == "X100001"
 
 
 def test_replacing_an_existing_plan_when_the_officer_says_yes(
-    tmp_path: Path, catalogue: Catalogue
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "X100001.plan.toml").write_text("# an earlier plan\n")
-    keys, _ = walk_keys(catalogue)
-    wizard(CASE_KEYS + keys + WRITE + "y", catalogue)
-
+    question = "X100001.plan.toml exists. Replace it? (the old one is kept in .rarplan-history/)"
+    walk(X100001, catalogue, monkeypatch, keys={question: ["y"]})
     assert read_plan(tmp_path / "X100001.plan.toml")["crn"] == "X100001"
-    assert list((tmp_path / ".rarplan-history").iterdir())  # the earlier plan is kept
+    assert list((tmp_path / ".rarplan-history").iterdir())
 
 
 def test_cancel_at_the_summary_keeps_the_draft(
-    tmp_path: Path, catalogue: Catalogue, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    catalogue: Catalogue,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    keys, _ = walk_keys(catalogue)
-    wizard(CASE_KEYS + keys + UP + ENTER, catalogue)
-
+    walk(X100001, catalogue, monkeypatch, keys={"summary": [UP + ENTER]})
     assert not (tmp_path / "X100001.plan.toml").exists()
     saved = json.loads((drafts(tmp_path) / "X100001.json").read_text())
     assert saved["next"] == "summary"
-    assert saved["answers"]["plan"]["responsible_officer"] == "RO 4471"
+    assert saved["answers"]["plan"]["responsible_officer"] == "RO 4471 (Maidstone)"
     assert RESUME_HINT in capsys.readouterr().err
 
 
-def test_editing_the_needs_asks_for_the_interventions_again(
-    tmp_path: Path, catalogue: Catalogue
+def test_back_from_the_summary_asks_the_last_question_again(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A changed need changes what the plan is for: the selection comes back (with the
-    officer's choices ticked) and what belonged to an unticked intervention is dropped."""
-    keys, case = walk_keys(catalogue)
-    picked = [s.id for s in wp.assess_case(case, catalogue).selected]
-    fewer = case.model_copy(
-        update={"needs": case.needs.model_copy(update={"accommodation": False})}
-    )
-    _, shown = wp.candidates(fewer, catalogue, picked)
-    dropped = next(i for i in picked if "accommodation" in catalogue.entries[i].needs)
-    kept = [i for i in picked if i != dropped]
-    untick = DOWN * [r.id for r in shown].index(dropped) + SPACE + ENTER
-    hours = ENTER * sum(default_appointments(catalogue.entries[i]) is not None for i in kept)
-    edit_needs = DOWN * 5 + ENTER + SPACE + ENTER + untick + hours
-    wizard(CASE_KEYS + keys + edit_needs + WRITE, catalogue)
-
-    plan = read_plan(tmp_path / "X100001.plan.toml")
-    assert "accommodation" not in plan["assessment"]["needs"]
-    assert [s["id"] for s in plan["selected"]] == kept
-    assert dropped not in plan["case"]["plan"].get("hours", {})
-    assert dropped not in plan["case"]["plan"]["outcomes"]
+    """Ctrl-B at the summary: the responsible officer again, nothing else re-asked."""
+    keys = {
+        "summary": ["\x02", ENTER],
+        "plan.responsible_officer": [CLEAR + "RO 1" + ENTER, CLEAR + "RO 2" + ENTER],
+    }
+    shown, target = walk(X100001, catalogue, monkeypatch, keys=keys)
+    tail = [p.key for p in shown][-3:]
+    assert tail == ["summary", "plan.responsible_officer", "summary"]
+    assert read_plan(target)["responsible_officer"] == "RO 2"

@@ -752,3 +752,17 @@ def test_a_changed_outcome_keeps_the_action_taken():
     attend_json(plan, write_csv(["2027-01-11,msrp-home,1,failed_to_attend,late letter"], "c.csv"))
     stored, _ = load_plan(plan)
     assert (stored.attendance[0].note, stored.attendance[0].action) == ("late letter", "warning")
+
+
+def test_today_can_be_typed_day_first():
+    """Issue 20: `--today 01/03/2027` is 1 March 2027, as `--today 2027-03-01`."""
+    plan = write_plan(scheduled_plan())
+    rows = write_csv(["2027-01-11,msrp-home,1,attended,"])
+    result = runner.invoke(
+        build(), ["attend", str(plan), "--attendance", str(rows), "--today", "01/03/2027"]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        build(), ["attend", str(plan), "--attendance", str(rows), "--today", "2027-02-31"]
+    )
+    assert result.exit_code == 2 and "--today: '2027-02-31' is not a date" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import date
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -43,7 +44,7 @@ def test_end_writes_a_record_that_verify_checks():
 
     result = invoke("verify", "X123456.end.toml", str(path))
     assert result.exit_code == 0, result.output
-    assert "revoked, 2 of 20 RAR days" in result.stdout
+    assert "(X123456, ended (revoked), 2 of 20 RAR days" in result.stdout
 
     path.write_text(path.read_text().replace("Revoked at court", "Edited"))
     result = invoke("verify", "X123456.end.toml", str(path))
@@ -54,7 +55,7 @@ def test_an_ended_plan_is_closed():
     path = make_plan(["msrp-home"])
     assert invoke("end", str(path), *END, "--today", "2027-01-20").exit_code == 0
     result = invoke("end", str(path), *END, "--today", "2027-01-21")
-    assert result.exit_code == 4 and "already closed (revoked)" in result.stderr
+    assert result.exit_code == 4 and "already ended (revoked) on 2027-01-20" in result.stderr
     result = invoke("amend", str(path), "--officer", "B", "--reason", "x")
     assert result.exit_code == 4 and "ended (revoked)" in result.stderr
     again = invoke("end", str(path), *END, "--today", "2027-01-21", "--force")
@@ -120,3 +121,136 @@ def test_complete_names_past_appointments_without_an_outcome():
         "2 appointments up to 2027-01-19 with no recorded outcome: "
         "2027-01-11 msrp-home session 2, 2027-01-18 msrp-home session 3"
     ) in result.stderr
+
+
+def test_ending_cancels_what_was_to_come_everywhere_and_never_says_completed():
+    """Issue 17, "Ending a RAR": after the ending no appointment is shown as to come, in the
+    plan (a new schedule version, the old one kept in the history), `show`, `status`,
+    `agenda`, the person's document and the calendar (`--ics`: same UIDs, SEQUENCE raised,
+    the later ones CANCELLED, read back by the independent parser of tests/schedule/test_ics),
+    and nothing calls the ended RAR completed."""
+    from tests.schedule.test_ics import events, parse, prop
+
+    path = make_plan(["msrp-home", "job-club"])
+    result = invoke(
+        "schedule", str(path), "--from", "2027-01-05", "--reason", "x", "--ics", "x.ics"
+    )
+    assert result.exit_code == 0, result.output
+    before = {prop(e, "UID")[1]: e for e in events(parse(Path("x.ics").read_bytes()))}
+    attend(
+        path,
+        ["2027-01-04,msrp-home,1,attended_complied,", "2027-01-11,msrp-home,2,failed_to_attend,"],
+    )
+    result = invoke("end", str(path), *END, "--today", "2027-01-20", "--ics", "x.ics")
+    assert result.exit_code == 0, result.output
+    assert "calendar in x.ics" in result.stderr
+
+    plan, _ = load_plan(path)
+    assert plan.schedule is not None
+    assert all(a.date <= date(2027, 1, 20) for a in plan.schedule.appointments)
+    last = plan.history[-1]
+    assert last.schedule is not None and last.schedule.version == plan.schedule.version - 1
+    gone = {(a.date, a.intervention, a.session) for a in last.schedule.appointments} - {
+        (a.date, a.intervention, a.session) for a in plan.schedule.appointments
+    }
+    assert gone and all(d > date(2027, 1, 20) for d, _, _ in gone)
+    assert any("cancelled" in line for line in last.changes or [])
+
+    after = {prop(e, "UID")[1]: e for e in events(parse(Path("x.ics").read_bytes()))}
+    assert set(after) == set(before)  # the same events, none added or lost
+    version = str(plan.schedule.version)
+    assert {prop(e, "SEQUENCE")[1] for e in after.values()} == {version}
+    cancelled = {u for u, e in after.items() if prop(e, "STATUS")[1] == "CANCELLED"}
+    assert len(cancelled) == len(gone)
+    assert all(prop(after[u], "DTSTART")[1][:8] > "20270120" for u in cancelled)
+
+    assert invoke("verify", "X123456.end.toml", str(path)).exit_code == 0
+    show = invoke("show", str(path), "--today", "2027-01-21")
+    assert "(ended (revoked) on 2027-01-20)" in show.stdout
+    assert "Next appointments" not in show.stdout
+    status = json.loads(invoke("status", ".", "--today", "2027-01-21", "--json").stdout)
+    row = status["plans"][0]
+    assert (row["status"], row["at_risk_reason"], row["needs_attention"]) == (
+        "revoked",
+        "ended (revoked)",
+        False,
+    )
+    assert row["action_due"] == "none" and row["next_appointment"] is None
+    table = invoke("status", ".", "--today", "2027-01-21").stdout
+    assert "ended (revoked)" in table and "completed" not in table
+    agenda = json.loads(invoke("agenda", ".", "--week", "--day", "2027-01-25", "--json").stdout)
+    assert agenda["appointments"] == []
+    person = invoke("render", str(path), "--for", "person")
+    assert person.exit_code == 0, person.output
+    assert "Your RAR has ended." in person.stdout and "finished your RAR" not in person.stdout
+    assert "Jan 2027" in person.stdout and "25 Jan 2027" not in person.stdout
+    refused = invoke("schedule", str(path), "--from", "2027-01-25", "--reason", "x")
+    assert refused.exit_code == 4 and "was ended (revoked) on 2027-01-20" in refused.stderr
+    refused = invoke("complete", str(path), "--confirmed-by", "A", "--no-input")
+    assert refused.exit_code == 4 and "already ended (revoked)" in refused.stderr
+
+
+def test_completing_cancels_the_appointments_after_it():
+    """Issue 17: after completion, no future appointment is shown as to come, and the person's
+    document says the RAR is finished beside none still to come; `--ics` writes the calendar
+    with the cancelled ones marked so (RFC 5545 3.8.1.11)."""
+    from tests.schedule.test_ics import events, parse, prop
+
+    path = make_plan(["msrp-home"])
+    attend(
+        path,
+        ["2027-01-04,msrp-home,1,attended_complied,", "2027-01-11,msrp-home,2,attended_complied,"],
+    )
+    Path("outcomes.toml").write_text(
+        '[[outcome]]\nintervention = "msrp-home"\noutcome = 1\nresult = "achieved"\n'
+    )
+    result = invoke(
+        "complete", str(path), "--outcomes", "outcomes.toml", "--today", "2027-01-12",
+        "--rationale", "r", "--progress", "p", "--outcome", "o", "--confirmed-by", "A",
+        "--no-input", "--json", "--ics", "x.ics",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ics_file"] == "x.ics"
+    calendar = events(parse(Path("x.ics").read_bytes()))
+    status = sorted((prop(e, "DTSTART")[1][:8], prop(e, "STATUS")[1]) for e in calendar)
+    assert status[:2] == [("20270104", "CONFIRMED"), ("20270111", "CONFIRMED")]
+    assert {s for _, s in status[2:]} == {"CANCELLED"} and len(status) == 6
+    plan, _ = load_plan(path)
+    assert plan.schedule is not None
+    assert [a.date for a in plan.schedule.appointments] == [date(2027, 1, 4), date(2027, 1, 11)]
+    assert plan.schedule.rar_days_planned == 2
+    assert invoke("verify", "X123456.completion.toml", str(path)).exit_code == 0
+    person = invoke("render", str(path), "--for", "person").stdout
+    assert "You have finished your RAR" in person and "18 Jan 2027" not in person
+
+
+def test_the_library_ends_and_amends_a_plan():
+    """rarplan.end and rarplan.amend are the commands' stages as functions (STYLE.md,
+    "Library first"): the same rules, nothing written."""
+    import rarplan
+
+    path = make_plan(["msrp-home"])
+    attend(path, ["2027-01-04,msrp-home,1,attended_complied,"])
+    plan = rarplan.load_plan(path)
+    amended = rarplan.amend(
+        plan,
+        reason="Rent arrears found",
+        add=["msrp-money"],
+        overrides={"msrp-money": "Arrears threaten the tenancy"},  # excluded: needs a reason
+        replan_from=date(2027, 1, 12),
+        by="RO 1",
+        today=date(2027, 1, 12),
+    )
+    assert [s.id for s in amended.selected] == ["msrp-home", "msrp-money"]
+    assert amended.history[-2].action == "amend" and amended.history[-1].action == "reschedule"
+    assert [s.id for s in plan.selected] == ["msrp-home"]  # the plan given is not changed
+    ended = rarplan.end(
+        amended,
+        reason="transferred",
+        note="Moved to another area",
+        confirmed_by="RO 1",
+        today=date(2027, 1, 12),
+    )
+    assert ended.completion is not None and ended.completion.status == "transferred"
+    assert all(a.date <= date(2027, 1, 12) for a in ended.schedule.appointments)
+    assert load_plan(path)[0].completion is None  # nothing written

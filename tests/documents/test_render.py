@@ -136,9 +136,8 @@ def test_before_sentence_there_is_no_maximum_but_the_proposal():
 def test_person_plan_lists_each_appointment_with_place_and_aim():
     text = doc(scheduled_plan())
     assert (
-        "| Mon 11 Jan 2027 | 10:00 to 11:00 | Maidstone office | Delivery of Home modules from My "
-        "Solution Rehabilitation Programme (1 of 3): three-way meeting | find a safe and settled "
-        "home |" in text
+        "| Mon 11 Jan 2027 | 10:00 to 11:00 | Maidstone office | Help finding a place to live "
+        "(1 of 3): three-way meeting | find a safe and settled home |" in text
     )
     assert (
         "| Tue 19 Jan 2027 | 10:00 to 11:00 | We will tell you | Meeting with your probation "
@@ -164,6 +163,25 @@ def test_person_plan_gives_the_agreed_outcomes():
     text = doc(plan)
     assert "What you and your probation officer agreed to aim for:\n\n- Move into a flat" in text
     assert "You agreed to this plan." in text
+    # not agreed (yet): the document does not say it was
+    plan.agreement.status = "could_not_answer"
+    text = doc(plan)
+    assert "What you will aim for:\n\n- Move into a flat" in text
+    assert "agreed" not in text
+
+
+def test_person_plan_uses_the_plain_name_a_person_would_say():
+    """Issue 20, "Words people read": each activity by the name a person would say (the
+    catalogue's `plain_name`), its full name once beside it for letters and providers."""
+    text = doc(scheduled_plan())
+    assert "### Help finding a place to live\n" in text
+    assert (
+        'Its full name is "Delivery of Home modules from My Solution Rehabilitation Programme".'
+        in text
+    )
+    assert "| Help finding a place to live (1 of 3)" in text
+    html = doc(scheduled_plan(), fmt="html")
+    assert "<h3>Help finding a place to live</h3>" in html
 
 
 def test_an_unscheduled_plan_says_the_dates_are_not_set():
@@ -370,7 +388,10 @@ def test_court_proposal_uses_the_assessment_s_own_wording_when_given():
     plan.assessment.warnings = ["OGRS is estimated."]
     text = doc(plan, "court")
     assert "## Proposal\n\nA community order with a RAR of up to 20 days is proposed.\n" in text
-    assert "## Points to note\n\n- OGRS is estimated.\n" in text
+    assert (
+        "## Notes for the author (not for the court: remove before submitting)\n\n"
+        "- OGRS is estimated.\n" in text
+    )
 
 
 # --- the referral sheet -----------------------------------------------------------------------

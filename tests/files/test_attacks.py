@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,49 @@ def test_a_hand_edited_crn_is_refused_by_every_command(tmp_path: Path, crn: str,
     assert result.exit_code == 0 and f"skipped {path}: {words}" in result.stderr
     assert not (tmp_path.parent.parent / "outside-evil.completion.toml").exists()
     assert "Jane" not in "".join(p.name for p in tmp_path.rglob("*"))
+
+
+# Every command that reads a plan, with what it needs besides (`{plan}` is the plan's path).
+PLAN_COMMANDS = [
+    ["schedule", "{plan}", "--force"],
+    ["attend", "{plan}", "--attendance", "attendance.csv"],
+    ["complete", "{plan}", "--no-input", "--confirmed-by", "A. Officer"],
+    ["amend", "{plan}", "--officer", "RO 1", "--reason", "handover"],
+    ["end", "{plan}", "--reason", "revoked", "--note", "resentenced", "--confirmed-by", "RO"],
+    ["show", "{plan}"],
+    ["history", "{plan}"],
+    ["render", "{plan}", "--format", "md", "--out", "plan.md"],
+    ["verify", "record.toml", "{plan}"],
+]
+HAND_EDITS = {
+    "a path for a crn": ('crn = "X123456"', 'crn = "../../outside-evil"', "crn: must be a letter"),
+    "a name for a crn": ('crn = "X123456"', 'crn = "Jane Smith"', "crn: must be a letter"),
+    "24 of 20 days": ("rar_max_days = 20", "rar_max_days = 10", "more than the court's 10"),
+    "not TOML": ("[case]", "[case", "not valid TOML"),
+}
+
+
+@pytest.mark.parametrize("edit", list(HAND_EDITS), ids=list(HAND_EDITS))
+@pytest.mark.parametrize("argv", PLAN_COMMANDS, ids=[c[0] for c in PLAN_COMMANDS])
+def test_a_hand_edited_plan_is_exit_3_for_every_command(argv: list[str], edit: str):
+    """Issue 19: a plan that breaks an invariant, or cannot be read, is refused with exit 3
+    and the same one line by every command, and nothing is written."""
+    path = scheduled()
+    old, new, words = HAND_EDITS[edit]
+    path.write_text(path.read_text().replace(old, new, 1))
+    Path("attendance.csv").write_text(
+        "date,intervention,session,outcome\n2026-01-05,beai,1,attended\n"
+    )
+    Path("record.toml").write_text('schema_version = 1\ncrn = "X123456"\n')
+    before = sorted(p.name for p in Path().iterdir())
+    result = runner.invoke(APP, [a.format(plan=path) for a in argv])
+    if argv[0] != "verify":  # verify reads its record first: this one is not a record
+        assert result.exit_code == 3, result.output
+        assert words in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output and "report this bug" not in result.output
+    assert sorted(p.name for p in Path().iterdir()) == before
+    assert "Jane" not in result.output
 
 
 def test_status_skips_a_plan_that_breaks_an_invariant_and_reads_the_others():
@@ -239,6 +283,81 @@ def test_a_cr_only_batch_is_read_line_by_line(tmp_path: Path):
     assert [line.get("crn") for line in lines] == ["X100001", "X100002"], result.output
 
 
+def test_hostile_lines_of_a_json_lines_batch_fail_alone(tmp_path: Path):
+    """Issue 19: a number over Python's 4,300 digits (it was exit 1 for the whole batch),
+    nesting past the parser's depth, a boolean for a number, a date past 2199: each fails its
+    own line (exit 3), and the cases around them are assessed."""
+    good = json.loads(json.dumps(tomllib.loads(CASE.read_text()), default=str))
+    hostile = [
+        '{"crn": "X100002", "age": ' + "9" * 5000 + "}",
+        '{"crn": "X100003", "x": ' + "[" * 3000 + "]" * 3000 + "}",
+        json.dumps({**good, "crn": "X100004", "scores": {**good["scores"], "ogrs": True}}),
+        json.dumps(
+            {**good, "crn": "X100005", "sentence": {**good["sentence"], "start_date": "9999-12-31"}}
+        ),
+    ]
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text("\n".join([json.dumps(good), *hostile, json.dumps(good)]) + "\n")
+    result = runner.invoke(APP, ["assess", "--batch", str(batch), "--no-plan", "--json"])
+    assert result.exit_code == 3, result.output
+    out = {o["line"]: o for o in map(json.loads, result.stdout.splitlines())}
+    assert sorted(out) == [1, 2, 3, 4, 5, 6]
+    assert "error" not in out[1] and "error" not in out[6], result.stdout
+    words = {
+        2: "a number has too many digits",
+        3: "nested too deeply",
+        4: "scores.ogrs: must be a number, not true",
+        5: "sentence.start_date: must be a date from 1900-01-01",
+    }
+    for line, expected in words.items():
+        assert out[line]["error"]["exit_code"] == 3, out[line]
+        assert expected in out[line]["error"]["message"], out[line]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="os.kill(pid, SIGINT) on Windows ends the process")
+def test_ctrl_c_while_the_workers_start_is_held_then_raised():
+    """Issue 19: a Ctrl-C arriving while a worker is forked was swallowed by the interpreter's
+    at-fork hooks (the batch ran on to its end, 1 Ctrl-C in 60 measured); it is now held
+    while the workers start and raised just after."""
+    import signal
+
+    from rarplan.assess import batch
+
+    reached_the_end = False
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in `rarplan`
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with batch._ctrl_c_held():
+                os.kill(os.getpid(), signal.SIGINT)
+                reached_the_end = True  # nothing raised in the middle of starting
+        assert reached_the_end
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_stopping_batch_skips_the_chunks_not_started():
+    """Issue 19: once the batch stops (Ctrl-C, a closed pipe), a worker does no more work:
+    the pool winds down as it normally does instead of its workers being killed mid-message,
+    which left the pool's thread waiting for ever (2 Ctrl-Cs in 16 hung the exit)."""
+    import multiprocessing
+
+    from rarplan.assess import batch
+    from rarplan.catalogue.load import load
+
+    stop = multiprocessing.get_context().Event()
+    settings = batch.Settings("cases.jsonl: line ", None, False, True)
+    saved = (batch._worker, batch._stop)
+    try:
+        batch._worker, batch._stop = (load(None), settings), stop
+        case = json.dumps({"crn": "X100001", "age": 30})
+        assert batch._chunk([(1, case)])[2] == [3]  # assessed: it fails for want of a score
+        stop.set()
+        assert batch._chunk([(1, case)]) == batch.NOTHING_DONE
+    finally:
+        batch._worker, batch._stop = saved
+
+
 # --- No data loss, no leaks ---------------------------------------------------------------------
 
 
@@ -341,6 +460,10 @@ def test_folders_rarplan_creates_are_owner_only_whatever_the_umask(tmp_path: Pat
         assert result.exit_code == 0, result.output
         history = Path(storage.HISTORY_DIR)
         assert history.stat().st_mode & 0o777 == 0o700
+        made = [path, Path(f".{path.name}.lock"), *history.iterdir()]
+        assert len(made) >= 3
+        for each in made:  # the plan, its lock and the kept versions
+            assert each.stat().st_mode & 0o777 == 0o600, each
         result = runner.invoke(
             APP, ["assess", "--batch", str(CASE), "--out-dir", "x/y/plans", "--quiet"]
         )
@@ -362,6 +485,38 @@ def test_a_full_disk_is_an_input_error_and_the_plan_unchanged(monkeypatch):
         result = runner.invoke(APP, ["schedule", str(path), "--quiet", "--force"])
     assert result.exit_code == 3, result.output
     assert "cannot write: the disk is full" in result.stderr
+    assert path.read_bytes() == before
+    assert [p.name for p in Path().glob(".*.tmp")] == []
+
+
+@pytest.mark.parametrize(
+    ("call", "number", "words"),
+    [
+        ("open", errno.EACCES, "permission denied"),
+        ("write", getattr(errno, "EDQUOT", errno.ENOSPC), "the disk is full"),
+        ("replace", errno.EROFS, "cannot write: Read-only file system"),
+        ("replace", errno.EACCES, "cannot write: Permission denied"),
+    ],
+)
+def test_a_folder_that_refuses_writes_is_an_input_error(monkeypatch, call, number, words):
+    """Issue 19: permission denied, a quota used up, a read-only disk: one line naming the
+    file (exit 3), never "please report this bug", and the plan as it was. (Simulated: the
+    tests may run as root, whom file modes do not stop.)"""
+    path = scheduled()
+    before = path.read_bytes()
+    real = getattr(os, call)
+
+    def refuse(*args, **kwargs):
+        if str(args[0]).endswith(".tmp") or call != "open":
+            raise OSError(number, os.strerror(number))
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, call, refuse)
+        result = runner.invoke(APP, ["schedule", str(path), "--quiet", "--force"])
+    assert result.exit_code == 3, result.output
+    assert words in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "report this bug" not in result.stderr
     assert path.read_bytes() == before
     assert [p.name for p in Path().glob(".*.tmp")] == []
 

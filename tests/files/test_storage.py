@@ -319,7 +319,7 @@ def test_a_version_1_plan_loads_without_the_catalogue_facts_it_repeated(tmp_path
     case, _ = load_case(REPO / "examples" / "cases" / "X100001.toml")
     plan = assess(case, catalogue.load())
     doc = tomllib.loads(planfile.dump_plan(plan))
-    assert len(doc["assessment"]["interventions"]) == 40
+    assert len(doc["assessment"]["interventions"]) == len(plan.assessment.interventions) > 30
     doc["schema_version"] = 1
     for result in doc["assessment"]["interventions"]:
         result.update(needs=["accommodation"], accredited=False, counts_towards_rar=True)

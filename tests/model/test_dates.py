@@ -16,7 +16,7 @@ from rarplan.model.dates import (
     hhmm,
     minutes_of,
     parse_date,
-    parse_iso_date,
+    read_date,
 )
 
 
@@ -68,10 +68,12 @@ def test_minutes_of_and_hhmm():
     assert hhmm(17 * 60 + 30) == "17:30"
 
 
-def test_parse_iso_date_says_what_to_write():
-    assert parse_iso_date(" 2027-01-04 ") == date(2027, 1, 4)
-    with pytest.raises(ValueError, match="'4/1/2027' is not a date; write YYYY-MM-DD"):
-        parse_iso_date("4/1/2027")
+def test_read_date_takes_both_forms_and_says_what_to_write():
+    """Issue 20: DD/MM/YYYY and YYYY-MM-DD accepted everywhere a date is typed."""
+    assert read_date(" 2027-01-04 ") == date(2027, 1, 4)
+    assert read_date("04/01/2027") == date(2027, 1, 4)
+    with pytest.raises(ValueError, match="'31/02/2027' is not a date; write YYYY-MM-DD"):
+        read_date("31/02/2027")
 
 
 def test_parse_date_takes_the_uk_form_too_but_not_a_date_and_time():
@@ -83,3 +85,36 @@ def test_parse_date_takes_the_uk_form_too_but_not_a_date_and_time():
         parse_date("11 Jan")
     with pytest.raises(ValueError, match="not a date and time"):
         parse_date(datetime(2027, 1, 4, 10, 0))
+
+
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_parse_date_reads_every_date_in_both_forms(day):
+    """Any date, written YYYY-MM-DD or DD/MM/YYYY (with or without leading zeros), is read
+    back as itself (the wizard and the files take both; issue 20)."""
+    assert parse_date(f"{day.year:04d}-{day.month:02d}-{day.day:02d}") == day
+    assert parse_date(f"{day.day:02d}/{day.month:02d}/{day.year:04d}") == day
+    assert parse_date(f"{day.day}/{day.month}/{day.year:04d}") == day
+
+
+@given(st.text(max_size=20))
+def test_parse_date_gives_a_date_or_says_what_to_write(text):
+    """Whatever is typed: a date, or ValueError naming both forms; nothing else."""
+    try:
+        result = parse_date(text)
+    except ValueError as exc:
+        assert "write YYYY-MM-DD (or DD/MM/YYYY)" in str(exc)
+    else:
+        assert isinstance(result, date)
+
+
+@pytest.mark.parametrize("text", ["20270111", "2027-W02-1", "2027-1-11", "11-01-2027", "11/01/27"])
+def test_parse_date_takes_only_the_two_forms_it_names(text):
+    with pytest.raises(ValueError, match="write YYYY-MM-DD"):
+        parse_date(text)
+
+
+def test_a_case_file_date_may_be_written_day_first():
+    from rarplan.model.case import Case
+
+    case = Case.model_validate({"crn": "X100001", "sentence": {"start_date": "11/01/2027"}})
+    assert case.sentence.start_date == date(2027, 1, 11)

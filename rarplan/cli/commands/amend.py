@@ -94,7 +94,7 @@ def amend(
     """
     from rarplan.catalogue import load as cat
     from rarplan.cli.commands.attend import parse_day
-    from rarplan.cli.output import emit_json, info
+    from rarplan.cli.output import emit_json, info, is_quiet
     from rarplan.deliver import amend as domain
     from rarplan.deliver.attendance import current_user
     from rarplan.model.errors import UsageError
@@ -120,13 +120,15 @@ def amend(
         raise UsageError(
             "nothing to amend: give --add, --drop, --hours, --outcome, --officer or --agreement"
         )
-    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    catalogue = cat.load_chosen(catalogue_file)
     amended, kept = domain.amend_file(
         plan_path, catalogue, amendment, today=parse_day(None, "--today"), dry_run=dry_run
     )
     out = domain.as_output(amended, amendment, str(plan_path), kept, dry_run)
     if json_output:
         emit_json(out.model_dump(mode="json"))
+        return
+    if is_quiet():  # -q: the plan file is the result; only errors are printed
         return
     if not out.changed:
         info(f"{out.crn}: nothing changed: the plan already says so")

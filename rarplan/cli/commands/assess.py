@@ -33,7 +33,8 @@ def assess(
         typer.Option("--batch", metavar="FILE", help="Many cases: JSONL (one a line) or CSV."),
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out-dir", help="With --batch: folder for the plan files.")
+        Path | None,
+        typer.Option("--out-dir", metavar="DIR", help="With --batch: folder for the plan files."),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted interactive assessment.")
@@ -69,16 +70,18 @@ def assess(
 
     if discard_progress and not force:
         raise UsageError("--discard-progress goes with --force (replacing the plan)")
-    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    catalogue = cat.load_chosen(catalogue_file)
     if batch is not None:
         if case_file is not None:
             raise UsageError("give either CASE or --batch FILE, not both")
         from rarplan.assess.batch import run_batch
-        from rarplan.cli.output import info
+        from rarplan.cli.output import info, progress
 
-        raise typer.Exit(
-            run_batch(batch, out_dir, catalogue, force, json_output, no_plan, say=info)
-        )
+        with progress("cases", json_output) as bar:
+            code = run_batch(
+                batch, out_dir, catalogue, force, json_output, no_plan, say=info, progress=bar
+            )
+        raise typer.Exit(code)
     interactive = not no_input and sys.stdin.isatty() and not json_output
     if case_file is None or resume:
         if not interactive:
@@ -91,7 +94,15 @@ def assess(
         run_wizard(catalogue, out=out, force=force, resume=resume, case_file=case_file)
         return
     _assess_file(
-        case_file, out, no_plan, catalogue, force, discard_progress, json_output, interactive
+        case_file,
+        out,
+        no_plan,
+        catalogue,
+        force,
+        discard_progress,
+        json_output,
+        interactive,
+        quiet,
     )
 
 
@@ -104,6 +115,7 @@ def _assess_file(
     discard_progress: bool,
     json_output: bool,
     interactive: bool,
+    quiet: bool = False,
 ) -> None:
     from rarplan.assess.assessment import assess as run_assessment
     from rarplan.assess.result import result_dict
@@ -135,6 +147,8 @@ def _assess_file(
     if json_output:
         result = result_dict(plan, str(target) if target else None, catalogue)
         emit_json({**result, "previous_version": str(kept) if kept else None})
+        return
+    if quiet:  # -q: the plan file is the result; nothing but errors is printed
         return
     from rarplan.cli.views.assess import show_assessment
 

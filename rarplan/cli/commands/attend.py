@@ -136,16 +136,16 @@ def _action(
 
 
 def parse_day(value: str | None, flag: str) -> Any:
-    """A YYYY-MM-DD option as a date (today when not given)."""
+    """A date option, YYYY-MM-DD or DD/MM/YYYY, as a date (today when not given)."""
     from datetime import date
 
-    from rarplan.model.dates import parse_iso_date
+    from rarplan.model.dates import read_date
     from rarplan.model.errors import UsageError
 
     if value is None:
         return date.today()
     try:
-        return parse_iso_date(value)
+        return read_date(value)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
 
@@ -243,7 +243,7 @@ def _report(
     json_output: bool,
     answered: int | None = None,
 ) -> None:
-    from rarplan.cli.output import emit_json, info
+    from rarplan.cli.output import emit_json, info, is_quiet
     from rarplan.deliver import attendance as att
 
     data = att.summary(plan, settings, str(plan_path))
@@ -258,16 +258,22 @@ def _report(
         "changed": bool(applied and applied.changed),
     }
     if changes["changed"] and plan.completion is not None:
+        from rarplan.deliver.ending import closing_words
+
+        c = plan.completion
+        completed = c.status.startswith("completed")
         data["warnings"].append(
-            f"the RAR was completed on {plan.completion.completed_on.isoformat()}; its "
-            "completion record no longer matches the plan (re-issue it with "
-            "`rarplan complete --force`)"
+            f"the RAR was {closing_words(c.status)} on {c.completed_on.isoformat()}; its "
+            f"{'completion' if completed else 'end'} record no longer matches the plan "
+            f"(re-issue it with `rarplan {'complete' if completed else 'end'} --force`)"
         )
     if answered is not None:
         changes["actions_recorded"] = answered
         changes["changed"] = bool(answered)
     if json_output:
         emit_json({**data, **changes})
+        return
+    if is_quiet():  # -q: the plan file is the result; only errors are printed
         return
     if answered is None:
         info(

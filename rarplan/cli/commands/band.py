@@ -22,6 +22,7 @@ def band(
     """
     from rarplan.assess.bands import SOURCE, band_for
     from rarplan.cli.output import emit_json
+    from rarplan.model.sources import in_words
 
     found = band_for(ogrs)
     if json_output:
@@ -34,4 +35,4 @@ def band(
     print(f"Average number of needs at this score: {found.average_needs}")
     if found.name == "none":
         print("A RAR only in exceptional circumstances, with clear dynamic risk factors.")
-    print(f"Source: {SOURCE}")
+    print(f"Source: {in_words(SOURCE)}")

@@ -9,10 +9,7 @@ import typer
 
 from rarplan.cli.options import CatalogueOption, JsonOption, QuietOption
 
-app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
-
-@app.command("list")
 def list_(
     need: Annotated[
         str | None, typer.Option("--need", help="Only entries for this need area.")
@@ -26,10 +23,12 @@ def list_(
     json_output: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """List the interventions: id, name, need areas, sessions or hours, delivery.
+    """List the interventions: id, name, need areas, sessions or hours, delivery, catalogue.
 
-    With --region, entries that name their regions (the Structured Interventions) are listed
-    only where offered; a KSS county (kent, surrey, sussex) counts as Kent, Surrey, Sussex.
+    By default both shipped catalogues are listed, each entry with the catalogue it comes from.
+    With --region, only the entries offered there: the rate card's in Kent, Surrey, Sussex, a
+    Structured Intervention in the regions it names; a KSS county (kent, surrey, sussex)
+    counts as Kent, Surrey, Sussex.
 
     Example: rarplan catalogue list --need accommodation --setting community
     """
@@ -58,13 +57,13 @@ def list_(
                 f"--region: {region!r} is not a probation region; allowed: "
                 f"{', '.join(PROBATION_REGIONS)}, kent, surrey, sussex"
             ) from None
-    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    catalogue = cat.load_chosen(catalogue_file)
     entries = [
         e
         for e in catalogue
         if (need is None or need in e.needs)
         and (setting is None or e.setting in (setting, "either"))
-        and (probation_region is None or not e.regions or probation_region in e.regions)
+        and (probation_region is None or _offered_in(catalogue.area(e), probation_region))
     ]
     rows = [entry_dict(catalogue, e, full=False) for e in entries]
     if json_output:
@@ -75,25 +74,29 @@ def list_(
     from rarplan.model.needs import NEED_SHORT
 
     table = Table(
-        title=f"{catalogue.data.provider}: {len(rows)} intervention(s)",
+        title=f"{catalogue.name if len(catalogue.parts) > 1 else catalogue.data.provider}: "
+        f"{len(rows)} intervention(s)",
         caption="ETE: education, training and employment; thinking: attitudes, "
         "thinking and behaviour",
     )
+    several = len(catalogue.parts) > 1
     for column in ("id", "name", "needs", "sessions / hours", "delivery"):
         table.add_column(column, overflow="fold")
+    if several:
+        table.add_column("catalogue", overflow="fold")
     for row in rows:
         name = row["name"] + (" (accredited)" if row["accredited"] else "")
-        table.add_row(
+        cells = [
             row["id"],
             name,
             ", ".join(NEED_SHORT[n] for n in row["needs"]),
             row["duration"],
             row["delivery"].replace("_", "-"),
-        )
+        ]
+        table.add_row(*cells, *([row["catalogue"]] if several else []))
     console().print(table)
 
 
-@app.command("show")
 def show(
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="The intervention's id.")],
     catalogue_file: CatalogueOption = None,
@@ -108,7 +111,7 @@ def show(
     from rarplan.catalogue.describe import entry_dict
     from rarplan.cli.output import console, emit_json
 
-    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    catalogue = cat.load_chosen(catalogue_file)
     entry = catalogue.get(entry_id)
     data = entry_dict(catalogue, entry, full=True)
     if json_output:
@@ -138,11 +141,12 @@ def show(
         out.print(f"[bold]Complete first:[/bold] {', '.join(entry.prerequisites)}")
     if entry.may_precede:
         out.print(f"[bold]May run before:[/bold] {', '.join(entry.may_precede)}")
-    if entry.regions:
+    if data["regions"]:
         from rarplan.model.case import REGION_NAMES
 
-        regions = ", ".join(REGION_NAMES[r] for r in entry.regions)
+        regions = ", ".join(REGION_NAMES[r] for r in data["regions"])
         out.print(f"[bold]Offered in:[/bold] {regions}")
+    out.print(f"[bold]Catalogue:[/bold] {data['catalogue']} ({data['provider']})")
     if entry.nsi is not None:
         out.print(f"[bold]NSI category:[/bold] {escape(entry.nsi.category)}")
         out.print(f"[bold]NSI sub-category:[/bold] {escape(entry.nsi.sub_category)}")
@@ -154,7 +158,13 @@ def show(
         out.print(f"[bold]Referral:[/bold] {escape(entry.referral)}")
     if entry.note:
         out.print(f"[bold]Reading of the card:[/bold] {escape(entry.note)}")
-    out.print(f"[dim]Source: {entry.source.file}, {entry.source.heading}[/dim]")
+    from rarplan.model.sources import cite
+
+    out.print(f"[dim]Source: {escape(cite(entry.source.file, entry.source.heading))}[/dim]")
+
+
+def _offered_in(area: list[str], region: str) -> bool:
+    return not area or region in area  # no regions: offered anywhere
 
 
 def _escaped(value: Any, escape: Any) -> Any:
@@ -178,7 +188,6 @@ def _bullets(out: Any, title: str, items: list[str], numbered: bool = False) -> 
         out.print(f"  {f'{n}.' if numbered else '•'} {item}")
 
 
-@app.command("check")
 def check(
     file: Annotated[
         Path | None, typer.Argument(help="Catalogue file [default: the one in use].")
@@ -189,14 +198,30 @@ def check(
 ) -> None:
     """Check a catalogue file and list every problem (exit 3 if there are any).
 
-    Example: rarplan catalogue check my-provider.toml
+    With no FILE, the catalogues in use (--catalogue, else both shipped ones). With FILE and
+    --catalogue, also that FILE can be used together with them (no id in two).
+
+    Example: rarplan catalogue check my-provider.toml --catalogue structured
     """
     from rarplan.catalogue import load as cat
     from rarplan.cli.output import emit_json, info
 
-    path = file or cat.resolve_path(str(catalogue_file) if catalogue_file else None)
-    catalogue = cat.load(path)
+    paths = [file, *(catalogue_file or [])] if file else cat.resolve(catalogue_file)
+    catalogue = cat.load_chosen(paths)
+    shown = " + ".join(str(p) for p in paths)
     if json_output:
-        emit_json({"file": str(path), "ok": True, "interventions": len(catalogue), "problems": []})
+        emit_json(
+            {
+                "file": shown,
+                "files": [str(p) for p in paths],
+                "ok": True,
+                "interventions": len(catalogue),
+                "problems": [],
+            }
+        )
         return
-    info(f"{path}: ok, {len(catalogue)} interventions")
+    info(f"{shown}: ok, {len(catalogue)} interventions")
+
+
+# The group's commands, by the name they are run with; rarplan.cli.app registers them.
+COMMANDS = (("list", list_), ("show", show), ("check", check))

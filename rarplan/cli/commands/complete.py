@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from rarplan.cli.options import ForceOption, JsonOption, NoInputOption, QuietOption
+from rarplan.cli.options import (
+    ClosingIcsOption,
+    ConfirmedByOption,
+    ForceOption,
+    JsonOption,
+    NoInputOption,
+    QuietOption,
+)
 
 TodayOption = Annotated[
     str | None,
@@ -37,10 +44,7 @@ def complete(
         str | None,
         typer.Option(metavar="TEXT", help="The outcome achieved (completing early)."),
     ] = None,
-    confirmed_by: Annotated[
-        str | None,
-        typer.Option("--confirmed-by", metavar="NAME", help="The officer confirming the record."),
-    ] = None,
+    confirmed_by: ConfirmedByOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -50,6 +54,7 @@ def complete(
             help="Completion record to write [default: CRN.completion.toml beside the plan].",
         ),
     ] = None,
+    ics: ClosingIcsOption = None,
     reason: Annotated[
         str | None,
         typer.Option(
@@ -73,7 +78,8 @@ def complete(
     Writes the completion record beside the plan (TOML, with the plan's SHA-256 and a summary
     for the contact notes) and marks the plan completed. --force completes again and replaces
     the record. Before the order's start, or while appointments up to today have no recorded
-    outcome (they are named), it is refused unless --force with --reason.
+    outcome (they are named), it is refused unless --force with --reason. Appointments after
+    today with no outcome are cancelled: nothing more is to come (--ics updates the calendar).
 
     Example: rarplan complete X100001.plan.toml --outcomes outcomes.toml --confirmed-by "A Officer"
     """
@@ -81,6 +87,11 @@ def complete(
     from rarplan.deliver import completion as comp
 
     day = parse_day(today, "--today")
+    update = False
+    if ics is not None:
+        from rarplan.cli.commands.schedule import check_calendar
+
+        update = check_calendar(ics, plan_path, force)
     entries: list[Any] = []
     source = ""
     if outcomes is not None:
@@ -102,14 +113,29 @@ def complete(
         force=force,
         reason=reason or "",
     )
+    if ics is not None:
+        from rarplan.cli.commands.schedule import write_closing_calendar
+
+        write_closing_calendar(plan_path, ics, update=update, force=force)
     if json_output:
         from rarplan.cli.output import emit_json
 
-        emit_json({**record.model_dump(mode="json"), "record_file": str(target)})
+        emit_json(
+            {
+                **record.model_dump(mode="json"),
+                "record_file": str(target),
+                "ics_file": str(ics) if ics else None,
+            }
+        )
         return
-    from rarplan.cli.output import info
+    from rarplan.cli.output import info, is_quiet
 
-    info(f"{record.crn}: wrote {target}; the plan is marked {record.status}")
+    if is_quiet():  # -q: the record file is the result; only errors are printed
+        return
+    info(
+        f"{record.crn}: wrote {target}; the plan is marked {record.status}"
+        + (f"; calendar in {ics}" if ics else "")
+    )
     print(record.summary)
 
 

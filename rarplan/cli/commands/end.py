@@ -7,7 +7,13 @@ from typing import Annotated, Literal
 
 import typer
 
-from rarplan.cli.options import ForceOption, JsonOption, QuietOption
+from rarplan.cli.options import (
+    ClosingIcsOption,
+    ConfirmedByOption,
+    ForceOption,
+    JsonOption,
+    QuietOption,
+)
 
 
 def end(
@@ -28,10 +34,7 @@ def end(
             help="Results of desired outcomes reviewed so far (as for complete).",
         ),
     ] = None,
-    confirmed_by: Annotated[
-        str | None,
-        typer.Option("--confirmed-by", metavar="NAME", help="The officer confirming the record."),
-    ] = None,
+    confirmed_by: ConfirmedByOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -41,6 +44,7 @@ def end(
             help="End record to write [default: CRN.end.toml beside the plan].",
         ),
     ] = None,
+    ics: ClosingIcsOption = None,
     today: Annotated[
         str | None,
         typer.Option("--today", metavar="DATE", help="The date it ended [default: today]."),
@@ -54,7 +58,8 @@ def end(
     Writes an end record beside the plan, the same shape as a completion record (its status
     is the reason; the plan's SHA-256, the days ordered and used, attendance and the outcomes
     reviewed so far, a summary for the contact notes) and marks the plan closed. `rarplan
-    verify` checks it. --force ends it again and replaces the record.
+    verify` checks it. --force ends it again and replaces the record. Appointments after the
+    ending with no outcome are cancelled (--ics updates the person's calendar file).
 
     Example: rarplan end X100001.plan.toml --reason revoked --note "At court" --confirmed-by RO1
     """
@@ -67,6 +72,11 @@ def end(
         raise UsageError(
             "--reason is required: revoked, breach_resentenced, transferred, died or other"
         )
+    update = False
+    if ics is not None:
+        from rarplan.cli.commands.schedule import check_calendar
+
+        update = check_calendar(ics, plan_path, force)
     entries, source = comp.read_outcomes(outcomes) if outcomes is not None else ([], "")
     record, target = end_rar(
         plan_path,
@@ -79,12 +89,27 @@ def end(
         entries_source=source,
         force=force,
     )
+    if ics is not None:
+        from rarplan.cli.commands.schedule import write_closing_calendar
+
+        write_closing_calendar(plan_path, ics, update=update, force=force)
     if json_output:
         from rarplan.cli.output import emit_json
 
-        emit_json({**record.model_dump(mode="json"), "record_file": str(target)})
+        emit_json(
+            {
+                **record.model_dump(mode="json"),
+                "record_file": str(target),
+                "ics_file": str(ics) if ics else None,
+            }
+        )
         return
-    from rarplan.cli.output import info
+    from rarplan.cli.output import info, is_quiet
 
-    info(f"{record.crn}: wrote {target}; the plan is marked ended ({record.status})")
+    if is_quiet():  # -q: the record file is the result; only errors are printed
+        return
+    info(
+        f"{record.crn}: wrote {target}; the plan is marked ended ({record.status})"
+        + (f"; calendar in {ics}" if ics else "")
+    )
     print(record.summary)

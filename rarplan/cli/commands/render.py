@@ -63,7 +63,7 @@ def render(
 
     chosen_format = fmt or ("html" if out and out.suffix.lower() in (".html", ".htm") else "md")
     plan, _ = planfile.load_plan(plan_file)
-    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    catalogue = cat.load_chosen(catalogue_file)
     text = documents.render(plan, catalogue, document, chosen_format, with_names=with_names)
     data = text.encode("utf-8")
     summary = {

@@ -169,7 +169,7 @@ def schedule(
         raise UsageError("--from needs --reason TEXT: why the schedule changes")
     if from_date is not None and start is not None:
         raise UsageError("give --start for a first schedule, or --from to re-plan, not both")
-    catalogue = cat.load(cat.resolve_path(str(catalogue_file) if catalogue_file else None))
+    catalogue = cat.load_chosen(catalogue_file)
     slots = {}
     if timetable is not None:
         from rarplan.schedule.timetable import load_timetable
@@ -193,10 +193,16 @@ def schedule(
     if batch is not None or len(files) > 1:
         if out is not None or ics is not None:
             raise UsageError("--out and --ics take one PLAN, not a batch")
-        from rarplan.cli.output import info
+        from rarplan.cli.output import info, progress
         from rarplan.schedule.batch import plan_files, run_batch
 
-        code = run_batch(plan_files(batch, files), catalogue, request, at, json_output, say=info)
+        with progress("plans", json_output) as bar:
+            code = run_batch(
+                plan_files(batch, files),
+                *(catalogue, request, at, json_output),
+                say=info,
+                progress=bar,
+            )
         raise typer.Exit(code)
     from rarplan.schedule.ics import parse_reminder
 
@@ -272,9 +278,11 @@ def _one(
             }
         )
         return
+    from rarplan.cli.output import is_quiet
     from rarplan.cli.views.schedule import print_timetable
 
-    print_timetable(new, outcome)
+    if not is_quiet():  # -q: the plan file is the result; only errors are printed
+        print_timetable(new, outcome)
     for warning in outcome.warnings:
         info(f"rarplan: warning: {warning}")
     info(
@@ -284,13 +292,13 @@ def _one(
 
 
 def _date(text: str | None, flag: str) -> date | None:
-    from rarplan.model.dates import parse_iso_date
+    from rarplan.model.dates import read_date
     from rarplan.model.errors import UsageError
 
     if text is None:
         return None
     try:
-        return parse_iso_date(text)
+        return read_date(text)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
 
@@ -321,3 +329,47 @@ def _days(text: str | None) -> tuple[str, ...] | None:
             "(never weekends: no appointments then)"
         )
     return tuple(d for d in allowed if d in chosen)
+
+
+def check_calendar(ics: Path, plan_path: Path, force: bool) -> bool:
+    """Before anything is written: whether the --ics file can be written for the plan at
+    `plan_path`, and whether it is this CRN's own calendar, updated in place (no --force)."""
+    from rarplan.files.planfile import load_plan
+    from rarplan.model.errors import InvalidInput, UsageError, WouldOverwrite
+    from rarplan.schedule.ics import is_own_calendar
+
+    if not ics.parent.is_dir():
+        raise InvalidInput(f"{ics.parent}: folder does not exist")
+    plan = load_plan(plan_path)[0]
+    if plan.schedule is None:
+        raise UsageError(f"--ics: {plan_path} has no schedule, so no calendar to update")
+    if not ics.exists() or force:
+        return False
+    if ics.is_file() and is_own_calendar(ics.read_bytes(), plan.crn):
+        return True
+    raise WouldOverwrite(f"{ics}: already exists", hint="use --force to replace it")
+
+
+def write_closing_calendar(plan_path: Path, ics: Path, *, update: bool, force: bool) -> None:
+    """The calendar of a closed plan: what happened, and every appointment the closing
+    cancelled marked CANCELLED, with the schedule's new version as SEQUENCE."""
+    from datetime import datetime
+
+    from rarplan.catalogue.load import load_chosen
+    from rarplan.files import storage
+    from rarplan.files.planfile import load_plan
+    from rarplan.model.rardays import OFFENDER_MANAGEMENT
+    from rarplan.schedule.ics import to_ics
+    from rarplan.schedule.make import OM_NAME
+
+    plan, _ = load_plan(plan_path)
+    assert plan.schedule is not None  # check_calendar refused a plan with none
+    catalogue = load_chosen(None)
+    names = {OFFENDER_MANAGEMENT: OM_NAME}
+    for version in (plan.schedule, *(h.schedule for h in plan.history if h.schedule)):
+        for a in version.appointments:
+            if a.intervention in catalogue.entries:
+                names[a.intervention] = catalogue.entries[a.intervention].name
+    stamp = datetime.now().replace(microsecond=0)
+    data = to_ics(plan, plan.schedule, names, stamp=stamp)
+    storage.atomic_write(ics, data, overwrite=force or update)

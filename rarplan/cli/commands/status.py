@@ -46,20 +46,21 @@ def status(
     enforcement action due and not recorded: warn, BREACH), past appointments with no outcome
     recorded, and AT RISK when the days left cannot be delivered before the order ends at the
     planned rhythm, with the reason. --at-risk and --needs-attention (unrecorded past
-    appointments, an action due) show only those plans. At-risk plans come
-    first, then the nearest order end, then the nearest appointment; completed RARs last.
+    appointments, an action due) show only those plans. At-risk plans come first, then the
+    nearest order end, then the nearest appointment; closed RARs (completed or ended) last.
     Files that are not readable plans are reported and skipped; --check also reads the parts
     of each plan the table does not show, to find damage there.
 
     Example: rarplan status plans/ --json
     """
     from rarplan.cli.commands.attend import parse_day
-    from rarplan.cli.output import emit_json, info
+    from rarplan.cli.output import emit_json, info, progress
     from rarplan.deliver.attendance import load_settings
     from rarplan.deliver.caseload import scan
 
     day = parse_day(today, "--today")
-    caseload = scan(folder, day, load_settings(), check=check)
+    with progress("plans", json_output) as bar:
+        caseload = scan(folder, day, load_settings(), check=check, progress=bar)
     if at_risk:
         caseload.rows = [r for r in caseload.rows if r.risk.at_risk and not r.closed]
     if needs_attention:
@@ -80,7 +81,7 @@ def status(
 def _table(caseload: Any) -> None:
     from rich.table import Table
 
-    from rarplan.cli.output import console
+    from rarplan.cli.output import console, short_date
 
     flags = {"warning": " warn", "breach_consideration": " BREACH", "none": ""}
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -100,7 +101,7 @@ def _table(caseload: Any) -> None:
             name,
             justify="right" if name in numbers else "left",
             no_wrap=name != "At risk",
-            min_width=7 if name == "At risk" else None,
+            min_width=7 if name in ("CRN", "At risk") else None,
         )
 
     def num(value: int | None) -> str:
@@ -109,7 +110,7 @@ def _table(caseload: Any) -> None:
     for row in caseload.rows:
         nxt = row.next_appointment
         if row.closed:
-            risk = row.status.replace("_", " ")
+            risk = row.risk.reason  # how it closed: completed, completed early, ended (...)
         elif row.risk.at_risk:
             risk = f"AT RISK: {row.risk.short or row.risk.reason}"
         else:
@@ -120,8 +121,8 @@ def _table(caseload: Any) -> None:
             row.band,
             # done / planned / ordered
             f"{row.rar_days_completed}/{num(row.rar_days_planned)}/{num(row.rar_days_ordered)}",
-            f"{nxt.date.isoformat()} {nxt.start}" if nxt else "-",
-            row.order_end.isoformat() if row.order_end else "-",
+            f"{short_date(nxt.date)} {nxt.start}" if nxt else "-",
+            short_date(row.order_end, year=True) if row.order_end else "-",
             f"{row.unacceptable_absences}{flags[row.action_due]}",
             str(row.unrecorded) if row.unrecorded else "-",
             risk,

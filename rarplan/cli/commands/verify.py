@@ -1,4 +1,4 @@
-"""`rarplan verify`: check a completion record still matches its plan."""
+"""`rarplan verify`: check a completion (or end) record still matches its plan."""
 
 from __future__ import annotations
 
@@ -12,21 +12,26 @@ from rarplan.cli.options import JsonOption, QuietOption
 
 def verify(
     record: Annotated[
-        Path, typer.Argument(metavar="RECORD", help="The completion record (CRN.completion.toml).")
+        Path,
+        typer.Argument(
+            metavar="RECORD",
+            help="The completion or end record (CRN.completion.toml, CRN.end.toml).",
+        ),
     ],
     plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan it was made from.")],
     json_output: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Check a completion record still matches its plan.
+    """Check a completion record (or the end record of `rarplan end`) still matches its plan.
 
     The plan's SHA-256 must equal the one in the record (so any edit to the plan after
-    completion shows), and the CRN, status, dates and days must agree. Exit 0 when they match;
+    closing shows), and the CRN, status, dates and days must agree. Exit 0 when they match;
     exit 3 (invalid input), listing every difference, when they do not.
 
     Example: rarplan verify X100001.completion.toml X100001.plan.toml
     """
     from rarplan.deliver.completion import verify_record
+    from rarplan.deliver.ending import closing_words
 
     result = verify_record(record, plan_path)
     if json_output:
@@ -34,8 +39,12 @@ def verify(
 
         emit_json(result)
         return
+    from rarplan.cli.output import is_quiet
+
+    if is_quiet():  # -q: the exit code says it (0 matches, 3 does not)
+        return
     print(
         f"OK: {result['record']} matches {result['plan']} ({result['crn']}, "
-        f"{result['status'].replace('_', ' ')}, {result['rar_days_completed']} of "
+        f"{closing_words(result['status'])}, {result['rar_days_completed']} of "
         f"{result['rar_days_ordered']} RAR days, SHA-256 {result['plan_sha256'][:12]})"
     )

@@ -26,13 +26,17 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     band = f" → [bold]{a.band_label}[/bold]" if has_rar else ""
     guideline_text = f"guideline {guideline}; " if has_rar else ""
     out.print(
-        f"[bold]{plan.crn}[/bold]  OGRS {a.ogrs:g}%{estimated}{band}"
+        f"[bold]{plan.crn}[/bold]  {'ARP' if a.predictor == 'arp' else 'OGRS'} "
+        f"{a.ogrs:g}%{estimated}{band}"
         f"  ({guideline_text}{a.average_needs} needs on average)"
     )
     needs = ", ".join(NEED_LABELS[n] for n in a.needs) or "none recorded"
     out.print(f"Needs ({len(a.needs)}): {needs}")
     if a.treatment_requirements:
-        out.print("Treatment first: " + ", ".join(a.treatment_requirements))
+        from rarplan.assess.assessment import TREATMENT_NAMES
+
+        names = [TREATMENT_NAMES.get(t, t.replace("_", " ")) for t in a.treatment_requirements]
+        out.print("Treatment first: " + ", ".join(names))
     if a.propose_rar:
         court = plan.case.sentence.rar_max_days
         court_text = f" (court maximum {court})" if court is not None else ""
@@ -42,34 +46,56 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     else:
         out.print("[bold]No RAR proposed.[/bold]")
 
-    table = Table(
-        title="Interventions addressing the identified needs", show_lines=False, expand=False
-    )
-    table.add_column("id")
-    table.add_column("status")
-    table.add_column("needs")
-    table.add_column("why / to check", overflow="fold", max_width=60)
+    table = Table(title="Interventions for the identified needs", expand=out.width < 100)
+    # Names wrap (never cut short): the intervention and its need areas in words, the id
+    # under the name (for `rarplan amend`); each reason once, numbered below the table.
+    table.add_column("intervention", ratio=5, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("needs it meets", ratio=4, overflow="fold")
+    table.add_column("why", ratio=1, overflow="fold")
+    reasons: dict[str, int] = {}
     chosen = {s.id for s in plan.selected}
     setting = plan.case.sentence.setting
     hidden = 0
+    region = plan.case.probation_region
+    elsewhere = 0  # not offered in the person's region (issue 18: the rate card is KSS-only)
     for r in a.interventions:
         if not r.addresses_identified_need and r.id not in chosen:
             continue
         if catalogue.entries[r.id].setting not in ("either", setting) and r.id not in chosen:
             hidden += 1
             continue
+        area = catalogue.area(catalogue.entries[r.id])
+        if region and area and region not in area and r.id not in chosen:
+            elsewhere += 1
+            continue
         mark = " ✔" if r.id in chosen else ""
         style = STATUS_STYLE[r.status]
+        entry = catalogue.entries[r.id]
+        numbers = [reasons.setdefault(why, len(reasons) + 1) for why in dict.fromkeys(r.reasons)]
         table.add_row(
-            f"{r.id}{mark}",
+            f"{e(entry.name)}{mark}\n[dim]{r.id}[/dim]",
             f"[{style}]{r.status}[/{style}]",
-            ", ".join(n for n in catalogue.entries[r.id].needs if n in a.needs),
-            "; ".join(r.reasons),
+            ", ".join(NEED_LABELS.get(n, n) for n in entry.needs if n in a.needs),
+            ", ".join(map(str, numbers)),
         )
     out.print(table)
+    if reasons:
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(justify="right", no_wrap=True)
+        notes.add_column(overflow="fold")
+        for why, number in reasons.items():
+            notes.add_row(f"{number}.", e(why))
+        out.print("Why excluded, or what to check (the numbers in the last column):")
+        out.print(notes)
     if hidden:
         other = "custody" if setting == "community" else "community"
         out.print(f"({hidden} {other}-only service(s) not shown; see --json)")
+    if elsewhere:
+        from rarplan.model.case import REGION_NAMES
+
+        where = REGION_NAMES[region] if region else ""
+        out.print(f"({elsewhere} intervention(s) not offered in {where} not shown; see --json)")
     if plan.selected:
         out.print(
             "[bold]Selected[/bold] (✔): "

@@ -230,7 +230,10 @@ def show_lines(out: ShowOutput) -> list[str]:
     if out.status == "open":
         status = "open"
     else:
-        status = f"{_words(out.status)} on {out.closed_on.isoformat() if out.closed_on else '?'}"
+        from rarplan.deliver.ending import closing_words
+
+        on = out.closed_on.isoformat() if out.closed_on else "?"
+        status = f"{closing_words(out.status)} on {on}"
     lines = [f"{out.crn}  {out.plan_file}  ({status})"]
     span = f"{o.length_months} months" if o.length_months else "length not set"
     if o.start_date:

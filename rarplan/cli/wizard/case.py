@@ -13,15 +13,28 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rarplan.catalogue.models import Catalogue
-from rarplan.cli.wizard.ask import ask_raw_text, parse, select, text, tick, yes_no
-from rarplan.cli.wizard.draft import Draft, existing, load, saved_at
+from rarplan.cli.wizard.ask import (
+    ask_raw_text,
+    choose,
+    confirm,
+    parse,
+    replayed,
+    select,
+    text,
+    tick,
+    yes_no,
+)
+from rarplan.cli.wizard.draft import RULE, Draft, existing, load, saved_at
 from rarplan.cli.wizard.labels import (
+    COURT_ONLY,
     INDEX_OFFENCES,
-    LEVELS,
+    MAYBE_SEXUALLY_MOTIVATED,
     NOT_RECORDED,
     OTHER_REQUIREMENTS,
+    SENTENCE_KINDS,
 )
-from rarplan.model.case import REGION_NAMES, Case
+from rarplan.cli.wizard.relevant import Relevant, relevant
+from rarplan.model.case import RAR_ORDERS, REGION_NAMES, Case
 
 if TYPE_CHECKING:
     from rarplan.assess.ogrs import Ogrs3Result
@@ -41,21 +54,27 @@ class Session:
     draft: Draft
 
     def say(self, message: str) -> None:
-        from rarplan.cli.output import console
-
-        console().print(message)
+        """Shown with the next question asked (not when going back replays it)."""
+        self.draft.say(message)
 
     def heading(self, title: str) -> None:
-        from rarplan.cli.output import console
-
-        console().print()
-        console().rule(f"[bold]{title}[/bold]")
+        self.draft.say(f"{RULE}[bold]{title}[/bold]")
 
     def case(self) -> Case:
         """The case the answers make (InvalidInput naming the keys if a draft was damaged)."""
         from rarplan.files.caseio import case_from_dict
 
         return case_from_dict(self.draft.data, "draft")
+
+    def relevant(self) -> Relevant:
+        """The facts that matter for the answers so far (rarplan.cli.wizard.relevant)."""
+        from rarplan.model.errors import RarplanError
+
+        try:
+            case: Case | None = self.case()
+        except RarplanError:
+            case = None
+        return relevant(case, self.catalogue)
 
     def ogrs(self) -> float | None:
         """The score given (ARP or OGRS3), or the estimate from the [ogrs3] inputs."""
@@ -71,20 +90,21 @@ class Session:
 def identity(s: Session) -> None:
     s.heading("Identity")
     d = s.draft
-    if "crn" not in d.skip:
+    if not replayed(d, "crn"):
         crn = _crn(
             ask_raw_text(
                 "CRN",
                 d.get("crn", ""),
+                key="crn",
                 check=_crn,
                 instruction="(a letter and six digits, e.g. X123456)",
             )
         )
         other = d.folder / f"{crn}.json"
         if crn != d.crn and other in existing(d.folder):
-            from rarplan.cli.wizard.ask import confirm
-
-            if confirm(f"There is a draft for {crn} from {saved_at(other)}. Continue it?"):
+            if confirm(
+                f"There is a draft for {crn} from {saved_at(other)}. Continue it?", key="switch"
+            ):
                 raise SwitchDraft(load(other))
         d.put("crn", crn)
     text(
@@ -94,17 +114,19 @@ def identity(s: Session) -> None:
         instruction="(optional; kept in the plan file only, never in file names or messages)",
     )
     select(d, "sex", "Sex", [("male", "Male"), ("female", "Female"), (None, NOT_RECORDED)])
-    if not {"age", "date_of_birth"} & d.skip:
-        current = d.get("date_of_birth") or d.get("age") or ""
+    if not replayed(d, "age_or_dob"):
+        current = dmy(d.get("date_of_birth")) or d.get("age") or ""
         raw = ask_raw_text(
             "Age, or date of birth",
             str(current),
+            key="age_or_dob",
             check=_age_or_dob,
-            instruction="(years, or YYYY-MM-DD)",
+            instruction="(years, or DD/MM/YYYY)",
         )
         key, value = _age_or_dob(raw)
         d.drop("age" if key == "date_of_birth" else "date_of_birth")
-        d.put(key, value)
+        d.put(key, value, save=False)
+        d.mark("age_or_dob")
     select(
         d,
         "region",
@@ -117,6 +139,18 @@ def identity(s: Session) -> None:
             (None, NOT_RECORDED),
         ],
     )
+
+
+def dmy(value: Any) -> str:
+    """A stored YYYY-MM-DD date as officers type it (DD/MM/YYYY); anything else as it is."""
+    from datetime import date
+
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
 
 
 def _crn(raw: str) -> str:
@@ -136,61 +170,64 @@ def _age_or_dob(raw: str) -> tuple[str, Any]:
 
 
 def sentence(s: Session) -> None:
+    """Stage and order in one question: before sentence only the orders a court makes with a
+    RAR are offered (a licence or post-sentence supervision is set at release, RAR guidance
+    001 sections 1 and 2); the RAR's questions only for a sentence that has one; custody
+    questions only where the person can be in custody (a licence or supervision, before
+    release)."""
     s.heading("Sentence")
     d = s.draft
-    stage = select(
-        d,
-        "sentence.stage",
-        "Stage",
-        [
-            ("pre_sentence", "Pre-sentence report: proposing a RAR to the court"),
-            ("sentenced", "Sentenced: planning the RAR the court ordered"),
-        ],
-        default="pre_sentence",
+    current = (
+        f"{d.get('sentence.stage', 'pre_sentence')}:{d.get('sentence.order', 'community_order')}"
     )
-    select(
-        d,
-        "sentence.order",
-        "Order",
-        [
-            ("community_order", "Community order"),
-            ("suspended_sentence_order", "Suspended sentence order"),
-            ("licence", "Licence"),
-            ("post_sentence_supervision", "Post-sentence supervision"),
-        ],
-        default="community_order",
-    )
-    setting = select(
-        d,
-        "sentence.setting",
-        "Where is the person now?",
-        [("community", "In the community"), ("custody", "In custody")],
-        default="community",
-    )
+    if not replayed(d, "sentence.kind"):
+        kind = choose("Sentence", SENTENCE_KINDS, current, key="sentence.kind")
+        stage, order = kind.split(":")
+        d.put("sentence.stage", stage, save=False)
+        d.put("sentence.order", order, save=False)
+        d.mark("sentence.kind")
+    stage, order = d.get("sentence.stage"), d.get("sentence.order")
+    has_rar = order in RAR_ORDERS
+    if has_rar:
+        d.drop("sentence.setting")  # a court's community order or SSO is served in the community
+        setting = "community"
+    else:
+        setting = select(
+            d,
+            "sentence.setting",
+            "Where is the person now?",
+            [
+                ("custody", "In custody (before release)"),
+                ("community", "Released, in the community"),
+            ],
+            default="custody",
+        )
     if stage == "sentenced":
         text(
             d,
             "sentence.start_date",
-            "Start date of the order",
-            required=True,
-            instruction="(YYYY-MM-DD)",
+            "Start date of the order" if has_rar else "Start date (release or supervision)",
+            required=has_rar,
+            show=dmy,
+            instruction="(DD/MM/YYYY or YYYY-MM-DD)" if has_rar else "(blank if not known)",
         )
         text(
             d,
             "sentence.length_months",
-            "Length of the order in months",
-            required=True,
-            instruction="(1 to 36)",
+            "Length of the order in months" if has_rar else "Length in months",
+            required=has_rar,
+            instruction="(1 to 36)" if has_rar else "(1 to 36; blank if not known)",
         )
-        text(
-            d,
-            "sentence.rar_max_days",
-            "The court's maximum number of RAR days",
-            required=setting == "community",
-            instruction="(1 to 365, as on the order)"
-            if setting == "community"
-            else "(1 to 365, as on the order; blank if none yet)",
-        )
+        if has_rar:
+            text(
+                d,
+                "sentence.rar_max_days",
+                "The court's maximum number of RAR days",
+                required=True,
+                instruction="(1 to 365, as on the order)",
+            )
+        else:
+            d.drop("sentence.rar_max_days")
     else:
         for key in ("start_date", "rar_max_days"):
             d.drop(f"sentence.{key}")
@@ -208,11 +245,17 @@ def sentence(s: Session) -> None:
     else:
         d.drop("sentence.establishment")
         d.drop("sentence.weeks_to_release")
-    if "sentence.other_requirements" not in d.skip:
+    if not replayed(d, "sentence.other_requirements"):
+        offered = [r for r in OTHER_REQUIREMENTS if has_rar or r[0] not in COURT_ONLY]
+        message = {
+            "pre_sentence": "Other requirements proposed",
+            "sentenced": "Other requirements of the order" if has_rar else "Licence conditions",
+        }[stage]
         chosen = tick(
-            "Other requirements of the order",
-            OTHER_REQUIREMENTS,
+            message,
+            offered,
             d.get("sentence.other_requirements", []),
+            key="sentence.other_requirements",
         )
         d.put("sentence.other_requirements", chosen)
 
@@ -229,40 +272,16 @@ def _establishment(catalogue: Catalogue) -> Callable[[str], Any]:
 
 
 def offence(s: Session) -> None:
+    """The index offence; whether it was sexually motivated where it can be (RAR guidance 001
+    section 3: OGRS is a poor guide for sexual offending, four factors are assessed instead).
+    The offence's details are asked later, when a rule reads them (circumstances)."""
     s.heading("Offence")
     d = s.draft
     index = select(d, "offence.index_offence", "Index offence", INDEX_OFFENCES)
-    if index == "sexual":
-        d.drop("offence.sexually_motivated")
-    else:
+    if index in MAYBE_SEXUALLY_MOTIVATED:
         yes_no(d, "offence.sexually_motivated", "Was the offence sexually motivated?")
-    yes_no(d, "offence.impulsive", "Was the offence impulsive?")
-    select(d, "offence.seriousness", "Seriousness of the offence", LEVELS)
-    text(d, "offence.previous_convictions", "Number of previous convictions")
-    if index == "drink_driving":
-        first = yes_no(
-            d, "offence.first_drink_drive_conviction", "Is this the first drink-drive conviction?"
-        )
-        if first is False:
-            d.drop("offence.drink_drive_mitigating_factor")
-        else:
-            yes_no(
-                d,
-                "offence.drink_drive_mitigating_factor",
-                "Is there a mitigating factor (a high alcohol reading, an accident)?",
-            )
-    else:
-        d.drop("offence.first_drink_drive_conviction")
-        d.drop("offence.drink_drive_mitigating_factor")
-    if index == "intimate_partner_violence":
-        yes_no(
-            d,
-            "offence.admits_responsibility",
-            "Does the person admit responsibility for at least one act of domestic abuse?",
-        )
-    else:
-        d.drop("offence.admits_responsibility")
-    yes_no(d, "offence.linked_to_substance_misuse", "Is the offending linked to substance misuse?")
+    elif index == "sexual":
+        d.drop("offence.sexually_motivated")
 
 
 def _estimate(d: Draft) -> Ogrs3Result | None:

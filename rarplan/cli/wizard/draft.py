@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 DRAFT_VERSION = 1
+RULE = "\x00rule:"  # a pending heading, printed as a rule
 RESUME_HINT = "Draft saved; continue with `rarplan assess --resume`"
 
 
@@ -42,13 +43,18 @@ class Draft:
         next_section: str = "identity",
         answered: list[str] | None = None,
         out: str | None = None,
+        memo: dict[str, Any] | None = None,
     ) -> None:
         self.folder = folder
         self.data: dict[str, Any] = data or {}
         self.next = next_section
         self.answered: list[str] = list(answered or [])
         self.out = out
-        self.skip: set[str] = set()  # answered paths not to ask again when resuming
+        self.memo: dict[str, Any] = dict(memo or {})  # answers to the wizard's own questions
+        self.skip: set[str] = set()  # questions replayed, not asked (resumed, or gone back)
+        self.asked: list[str] = []  # the questions of this pass, in order (for going back)
+        self.pending: list[str] = []  # what is said before the next question is asked
+        self.target: str | None = None  # the question gone back to: asked even if answered
         self._saved_as: Path | None = None
 
     # --- the answers, by dotted path ("sentence.start_date", "plan.overrides.job-club")
@@ -91,6 +97,26 @@ class Draft:
         if path in self.answered:
             self.answered.remove(path)
 
+    def revisit(self, key: str) -> bool:
+        """Whether an answered question comes round again: replayed, or gone back to."""
+        return key in self.skip or key == self.target
+
+    # --- what is said between questions: shown with the next question asked, dropped when the
+    # next question is only replayed (it was said when that question was first asked)
+    def say(self, message: str) -> None:
+        self.pending.append(message)
+
+    def flush(self) -> None:
+        from rarplan.cli.output import console
+
+        for message in self.pending:
+            if message.startswith(RULE):
+                console().print()
+                console().rule(message[len(RULE) :])
+            else:
+                console().print(message)
+        self.pending.clear()
+
     # --- on disk
     @property
     def crn(self) -> str | None:
@@ -114,6 +140,7 @@ class Draft:
             "next": self.next,
             "answered": self.answered,
             "out": self.out,
+            "memo": self.memo,
             "answers": self.data,
         }
         text = json.dumps(document, ensure_ascii=False, indent=1, default=str)
@@ -148,6 +175,7 @@ def load(path: Path) -> Draft:
         str(raw.get("next") or "identity"),
         [str(p) for p in raw.get("answered") or []],
         raw.get("out"),
+        raw.get("memo") if isinstance(raw.get("memo"), dict) else None,
     )
     draft._saved_as = path
     return draft

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from rarplan.assess.choices import pending_checks, without_choices
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard import case as wc
 from rarplan.cli.wizard import plan as wp
@@ -25,8 +24,8 @@ CASE_SECTIONS: dict[str, tuple[str, Section]] = {
     "identity": ("Identity", wc.identity),
     "sentence": ("Sentence", wc.sentence),
     "offence": ("Offence", wc.offence),
-    "scores": ("Scores", ws.scores),
     "needs": ("Needs", ws.needs),
+    "scores": ("Scores", ws.scores),
     "circumstances": ("Circumstances", ws.circumstances),
 }
 PLAN_SECTIONS: dict[str, tuple[str, Section]] = {
@@ -42,21 +41,33 @@ CHOICE_SECTIONS = ("selection", "outcomes", "unmet")
 
 def answer_checks(case: Case, catalogue: Catalogue) -> Case:
     """Ask the judgement questions a case file leaves open (officer may skip them all)."""
-    from rarplan.cli.wizard.ask import confirm
+    from rarplan.cli.wizard.ask import Back, confirm
 
-    pending = pending_checks(case, catalogue)
-    if not pending or not confirm(f"Answer {len(pending)} judgement question(s) now?"):
+    pending = wp.open_checks(case, catalogue)
+    if not pending:
         return case
-    answers = dict(case.checks)
-    for key, question, ids in pending:
-        value = wp.ask_check(question, ids, None)
-        if value is not None:
-            answers[key] = value
-    return case.model_copy(update={"checks": answers})
+    draft = Draft(drafts_dir(create=False), {"checks": dict(case.checks)})  # never saved: no CRN
+    while True:
+        try:
+            if not confirm(f"Answer {len(pending)} judgement question(s) now?", key="checks"):
+                return case
+            for key, question, ids in pending:
+                wp.ask_check(draft, key, question, [catalogue.entries[i].name for i in ids])
+            break
+        except Back:
+            draft.flush()
+    draft.flush()
+    return case.model_copy(update={"checks": draft.data.get("checks", {})})
 
 
 def run_wizard(
-    catalogue: Catalogue, *, out: Path | None, force: bool, resume: bool, case_file: str | None
+    catalogue: Catalogue,
+    *,
+    out: Path | None,
+    force: bool,
+    resume: bool,
+    case_file: str | None,
+    show_all: bool = False,
 ) -> None:
     from rarplan.model.errors import UsageError
 
@@ -84,7 +95,7 @@ def run_wizard(
     try:
         while True:
             try:
-                _walk(session, force)
+                _walk(session, force, show_all)
                 return
             except wc.SwitchDraft as switch:
                 session = wc.Session(catalogue, _continue(switch.draft, switch.draft.path))
@@ -111,26 +122,55 @@ def _prefill(case_file: str | None) -> dict[str, object]:
 
 
 def _continue(draft: Draft, path: Path | None) -> Draft:
-    """Resume a draft: the questions already answered in its section are not asked again."""
-    draft.skip = set(draft.answered)
+    """Resume a draft: the questions already answered are replayed, not asked again."""
+    draft.skip = set(draft.answered) | set(draft.memo)
     when = saved_at(path) if path is not None else ""
     _say(f"Continuing the draft for {draft.crn} saved {when}.")
     return draft
 
 
-def _walk(s: wc.Session, force: bool) -> None:
+def _walk(s: wc.Session, force: bool, show_all: bool) -> None:
     d = s.draft
-    names = list(SECTIONS)
-    start = names.index(d.next) if d.next in names else len(names)
-    for name in names[start:]:
-        if name == "checks":
-            s.heading("Assessment")
-            _show(s, without_choices(s.case()))
-        _run(s, name)
+    if d.next != "summary":
+        _with_back(d, lambda: _sections(s, list(SECTIONS)))
     d.next = "summary"
     d.skip.clear()
     d.save()
-    _summary(s, force)
+    _summary(s, force, show_all)
+
+
+def _sections(s: wc.Session, names: list[str], **options: bool) -> None:
+    """The sections in order (answered questions in `draft.skip` replayed, not asked)."""
+    for name in names:
+        _run(s, name, **options)
+    s.draft.flush()
+
+
+def _with_back(d: Draft, walk: Callable[[], None], *, first: bool = True) -> None:
+    """Run `walk`; when the officer goes back, run it again, replaying the questions before
+    the previous one and asking that one again. Going back from the first question asks it
+    again (`first`), or leaves `walk` (raising Back) when it is part of a longer walk."""
+    from rarplan.cli.wizard.ask import Back
+
+    start = len(d.asked)
+    while True:
+        try:
+            walk()
+            d.target = None
+            d.skip.clear()
+            return
+        except Back:
+            mine = d.asked[start:]  # the last is the question on screen
+            del d.asked[start:]
+            d.pending.clear()
+            if len(mine) < 2:
+                if not first:
+                    raise
+                d.skip, d.target = set(), None
+                _say("[dim]This is the first question.[/dim]")
+                continue
+            d.skip, d.target = set(mine[:-2]), mine[-2]
+            _say("[dim]↩ back to the previous question[/dim]")
 
 
 def _run(s: wc.Session, name: str, **options: bool) -> None:
@@ -139,32 +179,40 @@ def _run(s: wc.Session, name: str, **options: bool) -> None:
     d.save()
     _, section = SECTIONS[name]
     section(s, **options)
-    d.skip.clear()
 
 
-def _show(s: wc.Session, case: Case) -> None:
-    from rarplan.cli.views.assess import show_assessment
-
-    show_assessment(wp.assess_case(case, s.catalogue), s.catalogue, None)
-
-
-def _summary(s: wc.Session, force: bool) -> None:
+def _summary(s: wc.Session, force: bool, show_all: bool) -> None:
     """Show the plan, then write it, edit a section, or stop keeping the draft."""
     from rarplan.cli.wizard import summary as summary
-    from rarplan.cli.wizard.ask import choose
+    from rarplan.cli.wizard.ask import Back, choose
 
     d = s.draft
     while True:
         s.heading("Summary")
-        plan = summary.show(s)
+        d.flush()
+        plan = summary.show(s, show_all)
         menu = [("write", "Write the plan")] if plan is not None else []
         menu += [
             (name, f"Edit {title.lower()}")
             for name, (title, _) in SECTIONS.items()
             if name != "unmet" or plan is None or plan.unmet_needs
         ]
+        menu.append(
+            ("fold", "Fold the excluded interventions")
+            if show_all
+            else ("all", "Show all interventions in full")
+        )
         menu.append(("cancel", "Cancel (keep draft)"))
-        action = choose("What next?", menu, "write" if plan is not None else None)
+        try:
+            action = choose(
+                "What next?", menu, "write" if plan is not None else None, key="summary"
+            )
+        except Back:
+            _back_from_summary(s)
+            continue
+        if action in ("all", "fold"):
+            show_all = action == "all"
+            continue
         if action == "cancel":
             d.save()
             sys.stderr.write(RESUME_HINT + "\n")
@@ -173,25 +221,41 @@ def _summary(s: wc.Session, force: bool) -> None:
             if summary.write(s, plan, force):
                 return
             continue
-        _edit(s, action)
+        try:
+            _edit(s, action)
+        except Back:  # back from the first question of the edit: the summary again
+            pass
         d.next = "summary"
         d.save()
+
+
+def _back_from_summary(s: wc.Session) -> None:
+    """Back from the summary: the last question again, every other answer replayed."""
+    d = s.draft
+    asked, d.asked = d.asked, []
+    if asked:
+        d.skip, d.target = set(asked[:-1]), asked[-1]
+    _with_back(d, lambda: _sections(s, list(SECTIONS)))
+    d.next = "summary"
+    d.save()
 
 
 def _edit(s: wc.Session, name: str) -> None:
     """Re-ask one section with the current answers as defaults, then whatever it affects."""
     from rarplan.model.errors import RarplanError
 
+    d = s.draft
     before = _needs(s)
     if name in CHOICE_SECTIONS or name == "agreement":
-        _run(s, name, **({"edit": True} if name in ("outcomes", "unmet") else {}))
+        edit = {"edit": True} if name in ("outcomes", "unmet") else {}
+        _with_back(d, lambda: _sections(s, [name], **edit), first=False)
         if name == "selection":
-            _run(s, "outcomes")
-            _run(s, "unmet")
+            _sections(s, ["outcomes", "unmet"])
         return
-    _run(s, name, **({"include_answered": True} if name == "checks" else {}))
+    checks = {"include_answered": True} if name == "checks" else {}
+    _with_back(d, lambda: _sections(s, [name], **checks), first=False)
     if name != "checks":
-        _run(s, "checks")
+        _sections(s, ["checks"])
     try:
         wp.assess_case(s.case(), s.catalogue)
         changed = "" if _needs(s) == before else "The needs changed"
@@ -199,9 +263,8 @@ def _edit(s: wc.Session, name: str) -> None:
         changed = err.message
     if changed:
         _say(f"[yellow]![/yellow] {changed}: check the interventions chosen.")
-        _run(s, "selection")
-    _run(s, "outcomes")
-    _run(s, "unmet")
+        _sections(s, ["selection"])
+    _sections(s, ["outcomes", "unmet"])
 
 
 def _needs(s: wc.Session) -> list[str]:

@@ -10,9 +10,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from rarplan.cli.wizard.ask import ask_raw_text, choose, parse, select, text, tick
-from rarplan.cli.wizard.case import Session
-from rarplan.cli.wizard.labels import FACTS, LEVELS, NOT_RECORDED, SEXUAL_FACTORS, VULNERABILITIES
+from rarplan.cli.wizard.ask import (
+    ask_raw_text,
+    choose,
+    own,
+    parse,
+    replayed,
+    select,
+    text,
+    tick,
+    yes_no,
+)
+from rarplan.cli.wizard.case import Session, dmy
+from rarplan.cli.wizard.labels import (
+    FACTS,
+    IMPLIED,
+    LEVELS,
+    MAYBE_SEXUALLY_MOTIVATED,
+    OFFENCE_DETAILS_YES_NO,
+    RISK_OF_HARM,
+    SCORE_QUESTIONS,
+    SCORE_YES_NO,
+    SEXUAL_FACTORS,
+    VULNERABILITIES,
+)
 
 PREDICTORS = [
     ("arp", "ARP (the All Reoffending Predictor, from 2026)"),
@@ -21,55 +42,36 @@ PREDICTORS = [
 
 
 def scores(s: Session) -> None:
+    """The 2-year score (the band), then only the scores a rule reads for these needs."""
     s.heading("Scores")
     d = s.draft
     if _which_score(d) == "arp":
         _arp_score(s)
     else:
         _ogrs_score(s)
-    text(d, "scores.ovp", "OVP 2-year score (%)")
-    if d.get("offence.index_offence") == "intimate_partner_violence":
+    ipv = d.get("offence.index_offence") == "intimate_partner_violence"
+    if ipv and "scores.sara" in s.relevant():
         select(d, "scores.sara", "SARA (Spousal Assault Risk Assessment)", LEVELS)
-    else:
-        d.drop("scores.sara")
-    select(
-        d,
-        "scores.risk_of_harm",
-        "Risk of serious harm",
-        [
-            ("low", "Low"),
-            ("medium", "Medium"),
-            ("high", "High"),
-            ("very_high", "Very high"),
-            (None, NOT_RECORDED),
-        ],
-    )
-    text(d, "scores.oasys_thinking_score", "OASys thinking and behaviour score")
-    text(d, "scores.oasys_total_score", "OASys total score")
-    text(
-        d,
-        "scores.oasys_11_6",
-        "OASys 11.6 (impulsivity)",
-        instruction="(0, 1 or 2; blank if not known)",
-    )
-    text(
-        d,
-        "scores.oasys_11_7",
-        "OASys 11.7 (temper control)",
-        instruction="(0, 1 or 2; blank if not known)",
-    )
+    if "scores.risk_of_harm" in s.relevant():
+        select(d, "scores.risk_of_harm", "Risk of serious harm", RISK_OF_HARM)
+    for path, message, hint in SCORE_QUESTIONS:
+        if path in s.relevant():  # each answer may rule an intervention out: asked afresh
+            text(d, path, message, instruction=hint)
+    for path, message in SCORE_YES_NO:
+        if path in s.relevant():
+            yes_no(d, path, message)
 
 
 def _which_score(d: Any) -> str:
     """ARP by default; OGRS3 when the draft already holds OGRS3 answers (docs/predictors.md)."""
-    if "scores.arp" in d.skip:  # resumed: the score was chosen before
-        return "arp"
-    if "scores.ogrs" in d.skip:
-        return "ogrs3"
     ogrs_given = d.get("scores.ogrs") is not None or d.get("ogrs3") is not None
     arp_given = d.get("scores.arp") is not None or d.get("arp") is not None
     current = "ogrs3" if ogrs_given and not arp_given else "arp"
-    chosen: str = choose("Which 2-year score do you have?", PREDICTORS, current)
+    chosen: str = own(
+        d,
+        "score_kind",
+        lambda _: choose("Which 2-year score do you have?", PREDICTORS, current, key="score_kind"),
+    )
     if chosen == "arp":
         d.drop("scores.ogrs")
         d.drop("ogrs3")
@@ -81,12 +83,13 @@ def _which_score(d: Any) -> str:
 
 def _ogrs_score(s: Session) -> None:
     d = s.draft
-    if "scores.ogrs" not in d.skip:
+    if not replayed(d, "scores.ogrs"):
         current = d.get("scores.ogrs")
         default = "e" if current is None and d.get("ogrs3") else _num(current)
         raw = ask_raw_text(
             "OGRS3 2-year score (%)",
             default,
+            key="scores.ogrs",
             check=_ogrs_or_estimate,
             instruction="(0 to 100, from OASys; type e to estimate it)",
         )
@@ -102,12 +105,13 @@ def _ogrs_score(s: Session) -> None:
 
 def _arp_score(s: Session) -> None:
     d = s.draft
-    if "scores.arp" not in d.skip:
+    if not replayed(d, "scores.arp"):
         current = d.get("scores.arp")
         default = "e" if current is None and d.get("arp") else _num(current)
         raw = ask_raw_text(
             "ARP 2-year score (%)",
             default,
+            key="scores.arp",
             check=_arp_or_estimate,
             instruction="(0 to 100, from the assessment system; type e to estimate it)",
         )
@@ -145,10 +149,23 @@ def _ask_arp(s: Session) -> None:
         select(d, "sex", "Sex (ARP needs it)", [("male", "Male"), ("female", "Female")])
     if d.get("date_of_birth") is None:
         d.skip.discard("date_of_birth")
-        text(d, "date_of_birth", "Date of birth (ARP needs it)", required=True)
+        text(d, "date_of_birth", "Date of birth (ARP needs it)", required=True, show=dmy)
     while True:
-        text(d, "arp.conviction_date", "Date of this conviction (YYYY-MM-DD)", required=True)
-        text(d, "arp.follow_up_date", "Start of follow-up (YYYY-MM-DD; blank: conviction date)")
+        text(
+            d,
+            "arp.conviction_date",
+            "Date of this conviction",
+            required=True,
+            instruction="(DD/MM/YYYY or YYYY-MM-DD)",
+            show=dmy,
+        )
+        text(
+            d,
+            "arp.follow_up_date",
+            "Start of follow-up",
+            instruction="(DD/MM/YYYY or YYYY-MM-DD; blank: the conviction date)",
+            show=dmy,
+        )
         text(d, "arp.sanctions", "Number of sanctions, counting this one", required=True)
         text(d, "arp.age_at_first_sanction", "Age at the first sanction", required=True)
         select(
@@ -241,56 +258,64 @@ def _ask_ogrs3(s: Session) -> None:
 
 
 def needs(s: Session) -> None:
+    """The needs (OASys); for a treatment requirement's need, whether its fact applies (RAR
+    guidance 001 section 2: an ATR, DRR or MHTR comes first)."""
     s.heading("Needs")
     from rarplan.model.needs import NEED_AREAS, NEED_LABELS
 
     d = s.draft
-    if "needs" not in d.skip:
+    if not replayed(d, "needs"):
         current = [a for a in NEED_AREAS if d.get(f"needs.{a}")]
         chosen = tick(
-            "Needs identified (OASys)", [(a, NEED_LABELS[a]) for a in NEED_AREAS], current
+            "Needs identified (OASys)",
+            [(a, NEED_LABELS[a]) for a in NEED_AREAS],
+            current,
+            key="needs",
         )
         d.put("needs", {a: a in chosen for a in NEED_AREAS})
-    # AUDIT and SADQ screen alcohol use: asked with an alcohol need, or for a drink-drive offence
-    # (Drink Impaired Drivers refuses an AUDIT over 20 and also meets attitudes needs).
-    if d.get("needs.alcohol_misuse") or d.get("offence.index_offence") == "drink_driving":
-        text(d, "scores.audit", "AUDIT score", instruction="(0 to 40; blank if not known)")
-        text(d, "scores.sadq", "SADQ score", instruction="(0 to 60; blank if not known)")
-    else:
-        d.drop("scores.audit")
-        d.drop("scores.sadq")
+    d.drop("scores.sadq")  # no rule reads it: BEAI's SADQ screening is its own question
 
 
 def circumstances(s: Session) -> None:
+    """What the rules for these needs read: the offence's details, one list of the facts and
+    vulnerabilities that matter (unticked means no), completed interventions in custody, the
+    dynamic risk factors below OGRS 25% and the sexual offending factors (001 section 3)."""
     s.heading("Circumstances")
     d = s.draft
-    if "circumstances.facts" not in d.skip:
-        ticked = [f for f, _, inverted in FACTS if d.get(f"circumstances.{f}") is (not inverted)]
-        chosen = tick(
-            "Which of these apply?",
-            [(f, label) for f, label, _ in FACTS],
-            ticked,
-            instruction="(space to tick; unticked means no; enter when done)",
-        )
-        for field, _, inverted in FACTS:
-            d.put(f"circumstances.{field}", (field in chosen) != inverted, save=False)
-        d.mark("circumstances.facts")
-    if "circumstances.vulnerabilities" not in d.skip:
-        d.put(
-            "circumstances.vulnerabilities",
-            tick("Vulnerabilities", VULNERABILITIES, d.get("circumstances.vulnerabilities", [])),
-        )
+    _implied(d)
+    if "offence.seriousness" in s.relevant():
+        select(d, "offence.seriousness", "Seriousness of the offence", LEVELS)
+    if "offence.previous_convictions" in s.relevant():
+        text(d, "offence.previous_convictions", "Number of previous convictions")
+    index = d.get("offence.index_offence")
+    if index == "drink_driving":
+        _drink_driving(s)
+    if (
+        index not in MAYBE_SEXUALLY_MOTIVATED
+        and index != "sexual"
+        and "offence.sexually_motivated" in s.relevant()
+    ):  # not asked with the offence, but a rule reads it
+        yes_no(d, "offence.sexually_motivated", "Was the offence sexually motivated?")
+    for path, message in OFFENCE_DETAILS_YES_NO:
+        if path in s.relevant():
+            yes_no(d, path, message)
+    if index != "drink_driving" and "offence.drink_or_drug_driving" in s.relevant():
+        yes_no(d, "offence.drink_or_drug_driving", "Is there a drink or drug driving offence?")
+    _facts(s, s.relevant())
     if (
         d.get("sentence.setting") == "custody"
-        and "circumstances.completed_interventions" not in d.skip
+        and "circumstances.completed_interventions" in s.relevant()
+        and not replayed(d, "circumstances.completed_interventions")
     ):
         done = d.get("circumstances.completed_interventions", [])
-        listed = [(i, f"{s.catalogue.entries[i].name} ({i})") for i in s.catalogue.prerequisites()]
-        chosen = tick("Already completed", listed, done)
+        listed = [(i, s.catalogue.entries[i].name) for i in s.catalogue.prerequisites()]
+        chosen = tick(
+            "Already completed", listed, done, key="circumstances.completed_interventions"
+        )
         keep = [i for i in done if i not in dict(listed)]
         d.put("circumstances.completed_interventions", keep + chosen)
     ogrs = s.ogrs()
-    if ogrs is not None and ogrs < 25:
+    if ogrs is not None and ogrs < 25 and _has_rar(d):
         s.say(
             "OGRS below 25%: a RAR only in exceptional circumstances, with clear dynamic risk "
             "factors linked to an increased risk of reoffending (guidance section 3)."
@@ -303,16 +328,92 @@ def circumstances(s: Session) -> None:
         )
     else:
         d.drop("circumstances.dynamic_risk_factors")
-    if d.get("offence.index_offence") == "sexual" or d.get("offence.sexually_motivated"):
-        if "circumstances.sexual_offending_factors" not in d.skip:
+    if index == "sexual" or d.get("offence.sexually_motivated"):
+        if not replayed(d, "circumstances.sexual_offending_factors"):
             s.say("OGRS is not a good predictor of sexual reoffending (guidance section 3).")
+            d.flush()
             d.put(
                 "circumstances.sexual_offending_factors",
                 tick(
                     "Factors present (the four most predictive of sexual offending)",
                     SEXUAL_FACTORS,
                     d.get("circumstances.sexual_offending_factors", []),
+                    key="circumstances.sexual_offending_factors",
                 ),
             )
     else:
         d.drop("circumstances.sexual_offending_factors")
+
+
+def _has_rar(d: Any) -> bool:
+    from rarplan.model.case import RAR_ORDERS
+
+    return d.get("sentence.order", "community_order") in RAR_ORDERS
+
+
+def _drink_driving(s: Session) -> None:
+    """The drink-drive questions, for a drink-drive offence only (the rate card's Drink
+    Impaired Drivers, 003); the offence implies `drink_or_drug_driving`."""
+    d = s.draft
+    d.put("offence.drink_or_drug_driving", True, save=False)
+    if "offence.first_drink_drive_conviction" in s.relevant():
+        first = yes_no(
+            d, "offence.first_drink_drive_conviction", "Is this the first drink-drive conviction?"
+        )
+        if first is False:
+            d.drop("offence.drink_drive_mitigating_factor")
+        elif "offence.drink_drive_mitigating_factor" in s.relevant():
+            yes_no(
+                d,
+                "offence.drink_drive_mitigating_factor",
+                "Is there a mitigating factor (a high alcohol reading, an accident)?",
+            )
+
+
+def _implied(d: Any) -> None:
+    """Vulnerabilities the answers already give: a woman (sex), a young adult male (18 to
+    24): never asked."""
+    from datetime import date
+
+    from rarplan.model.case import Case
+
+    vulnerable = [v for v in d.get("circumstances.vulnerabilities", []) if v not in IMPLIED]
+    try:
+        age = Case.model_validate(
+            {"crn": "X000000", "age": d.get("age"), "date_of_birth": d.get("date_of_birth")}
+        ).age_on(date.today())
+    except ValueError:
+        age = None
+    if d.get("sex") == "female":
+        vulnerable.append("woman")
+    elif d.get("sex") == "male" and age is not None and 18 <= age <= 24:
+        vulnerable.append("young_adult_male")
+    d.put("circumstances.vulnerabilities", vulnerable, save=False)
+
+
+def _facts(s: Session, matters: Any) -> None:
+    """One list of the facts and vulnerabilities the rules read (unticked facts are no)."""
+    d = s.draft
+    facts = [(f, label, inv) for f, label, inv in FACTS if f"circumstances.{f}" in matters]
+    wanted = matters.values("circumstances.vulnerabilities")
+    vulnerabilities = [
+        (v, label)
+        for v, label in VULNERABILITIES
+        if v not in IMPLIED and (wanted is None or v in wanted)
+    ]
+    if not facts and not vulnerabilities or replayed(d, "circumstances.facts"):
+        return
+    ticked = [f for f, _, inv in facts if d.get(f"circumstances.{f}") is (not inv)]
+    ticked += [v for v in d.get("circumstances.vulnerabilities", []) if v in dict(vulnerabilities)]
+    chosen = tick(
+        "Which of these apply?",
+        [(f, label) for f, label, _ in facts] + vulnerabilities,
+        ticked,
+        instruction="(space to tick; unticked means no; enter when done)",
+        key="circumstances.facts",
+    )
+    for field, _, inverted in facts:
+        d.put(f"circumstances.{field}", (field in chosen) != inverted, save=False)
+    kept = [v for v in d.get("circumstances.vulnerabilities", []) if v not in dict(vulnerabilities)]
+    d.put("circumstances.vulnerabilities", kept + [v for v, _ in vulnerabilities if v in chosen])
+    d.mark("circumstances.facts")

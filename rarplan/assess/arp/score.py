@@ -1,16 +1,6 @@
-"""ARP, the All Reoffending Predictor: its static (brief) 2-year score, from the reference.
-
-Source: ../shared/reference/arp.md, restated from the MoJ's public repository
-ministryofjustice/hmpps-arns-risk-actuarial-api (MIT licence, Crown Copyright). ARP is built on
-OGRS4/G and replaced OGRS3 in the MoJ's actuarial risk service in mid-2026. The official score
-comes from the assessment system (OASys); this is an estimate for checking it.
-
-The arithmetic is the service's (reference section 5, "Numerics"): the coefficients are the exact
-values of their double literals, sums and products are exact, and division, `ln` and `exp` use 34
-significant digits; the score is rounded half-up to 2 decimal places. Standard library only, so
-`rarplan arp` starts fast. `compute` takes plain values and raises `InvalidInput` naming each
-input by its key (`date_of_birth`), never by a command-line flag; the error's `needs` lists the
-inputs to correct, and the CLI words them as flags.
+"""The static 2-year ARP score: the inputs checked as the service checks them, every feature
+value worked out with the service's arithmetic, and the result (docs/sources/reference/arp.md,
+sections 2 to 6).
 """
 
 from __future__ import annotations
@@ -20,247 +10,40 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from rarplan.assess.arp.dates import offence_free_months, parse_date, whole_years
+from rarplan.assess.arp.reference import (
+    AGE_POLYNOMIAL,
+    CAREER_BOOST,
+    CAVEATS,
+    CENT,
+    CONVICTION_MONTHS_AFTER_ASSESSMENT,
+    COPAS,
+    EXACT,
+    FEMALE,
+    FIRST_SANCTION,
+    INTERCEPT,
+    MAX_AGE_AT_FIRST_SANCTION,
+    MAX_AGE_AT_FOLLOW_UP,
+    MAX_SANCTIONS,
+    MIN_AGE_AT_FIRST_SANCTION,
+    MIN_SANCTIONS,
+    OFFENCE_FREE_MONTHS_POLYNOMIAL,
+    OFFENCE_IDS,
+    RAR_BAND_NOTE,
+    ROUNDED,
+    SANCTION_OCCASIONS,
+    SECOND_SANCTION,
+    SECOND_SANCTION_GAP,
+    SEXES,
+    SOURCE,
+    OffenceCategory,
+    arp_band,
+    known_category,
+    unknown_category,
+)
 from rarplan.assess.bands import Band, band_for
-from rarplan.model import dates
 from rarplan.model.dates import add_months
 from rarplan.model.errors import InvalidInput
-
-SOURCE = (
-    "All Reoffending Predictor (static), restated in docs/sources/reference/arp.md from the "
-    "MoJ's hmpps-arns-risk-actuarial-api (MIT licence, Crown Copyright)"
-)
-
-CAVEATS: tuple[str, ...] = (
-    "The static (brief) ARP score only: criminal history, age and sex; no dynamic needs.",
-    "An estimate: the official ARP score comes from the assessment system (OASys).",
-    "The RAR guidance's band table was written for OGRS3; rarplan applies it to ARP, "
-    "its successor.",
-)
-
-RAR_BAND_NOTE = (
-    "The RAR guidance's band table was written for OGRS (OGRS3) and is applied here to its "
-    "successor, the All Reoffending Predictor."
-)
-
-SEXES: tuple[str, ...] = ("male", "female")
-
-# The inputs, by the keys used in messages, results and (later) case files.
-FIELDS: tuple[str, ...] = (
-    "sex",
-    "date_of_birth",
-    "conviction_date",
-    "follow_up_date",
-    "assessment_date",
-    "age_at_first_sanction",
-    "sanctions",
-    "offence_category",
-)
-
-# Limits of the service's validation (reference section 5, "Validation").
-MIN_SANCTIONS, MAX_SANCTIONS = 1, 999
-MIN_AGE_AT_FIRST_SANCTION, MAX_AGE_AT_FIRST_SANCTION = 0, 109
-MAX_AGE_AT_FOLLOW_UP = 109  # an age at follow-up of 110 or more is refused
-CONVICTION_MONTHS_AFTER_ASSESSMENT = 3
-OFFENCE_FREE_MONTHS_CAP = 36  # reference section 2
-CAREER_BOOST = 26  # reference section 3: added to the career length inside the Copas rate
-
-# The 34 significant digits of the service's division, ln and exp (DECIMAL128).
-_ROUNDED = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN)
-# Wide enough that every sum and product of the terms below is exact, as in BigDecimal.
-_EXACT = decimal.Context(prec=400, rounding=decimal.ROUND_HALF_EVEN, Emax=999, Emin=-999)
-_CENT = Decimal("0.01")
-
-
-def _double(value: float) -> Decimal:
-    """The exact value of a double literal, as the service's BigDecimal(double) has it."""
-    return Decimal(value)
-
-
-# Reference section 3: the coefficients, by the service's labels.
-INTERCEPT = _double(5.01702292499072)  # Intercept_2
-AGE_POLYNOMIAL: dict[str, tuple[Decimal, Decimal, Decimal, Decimal]] = {
-    # a1..a4 of P_sex(aai): maleaai ... maleaaiaaiaaiaai
-    "male": (
-        _double(-0.142428460338541),
-        _double(0.0011000413899151),
-        _double(0.0000198538471606),
-        _double(-0.0000002648918335),
-    ),
-    # aaifemale ... aaiaaiaaiaaifemale
-    "female": (
-        _double(-0.0175014516689226),
-        _double(0.0001625346907234),
-        _double(0.0000003645241305),
-        _double(-0.0000000746220588),
-    ),
-}
-FEMALE = _double(-2.95224200717183)  # female
-FIRST_SANCTION = _double(-3.94357049933093)  # firstsanction, n = 1
-SECOND_SANCTION = _double(-3.06189212045904)  # secondsanction, n = 2
-SANCTION_OCCASIONS = _double(-0.0042757301284995)  # ogrs3_sanctionoccasions, times n
-SECOND_SANCTION_GAP: dict[str, Decimal] = {  # n = 2, times the years since the first sanction
-    "male": _double(-0.0432051839161834),  # malesecondsanctionyearssincefirs
-    "female": _double(-0.0427998315841607),  # femalesecondsanctionyearssincefi
-}
-OFFENCE_FREE_MONTHS_POLYNOMIAL: tuple[Decimal, Decimal, Decimal, Decimal] = (
-    _double(-0.0762086223169624),  # ofm
-    _double(0.0016230134182902),  # ofmofm
-    _double(0.0000224473135387),  # ofmofmofm
-    _double(-0.0000012808638685),  # ofmofmofmofm
-)
-COPAS: dict[str, tuple[Decimal, Decimal]] = {  # n >= 3: times L and L squared
-    "male": (_double(1.55298303083717), _double(0.129334968245905)),
-    "female": (_double(1.01980307124196), _double(-0.039439197041062)),
-}
-
-
-@dataclass(frozen=True)
-class OffenceCategory:
-    id: str  # a stable, lower-case id for the command line and case files
-    service_name: str  # the service's ActuarialCategory
-    label: str
-    weight: Decimal  # W, an exact decimal in the service
-
-
-# Reference section 4. The five VATP categories share one weight; Robbery has its own.
-_ID_SPELLING = {"PUBLIC_ORDER_AND_HARRASSMENT": "public_order_and_harassment"}
-OFFENCE_CATEGORIES: tuple[OffenceCategory, ...] = tuple(
-    OffenceCategory(_ID_SPELLING.get(name, name.lower()), name, label, Decimal(weight))
-    for name, label, weight in (
-        ("ABSCONDING_OR_BAIL", "Absconding or bail offences", "0.325485504296161"),
-        ("ACQUISITIVE_VIOLENCE", "Acquisitive violence (robbery)", "-0.119211282701221"),
-        ("BURGLARY_DOMESTIC", "Burglary (domestic)", "0.155944202809011"),
-        ("BURGLARY_OTHER", "Burglary (other)", "0.2060248043228"),
-        ("CRIMINAL_DAMAGE", "Criminal damage", "0.12167599899735"),
-        ("DRINK_DRIVING", "Drink driving", "-0.264724530382273"),
-        (
-            "DRUG_IMPORT_EXPORT_OR_PRODUCTION",
-            "Drug import, export or production",
-            "-0.468252524851408",
-        ),
-        ("DRUG_POSSESSION_OR_SUPPLY", "Drug possession or supply", "0.0204101986121863"),
-        ("DRUNKENNESS", "Drunkenness", "0.587490417262633"),
-        ("FRAUD_AND_FORGERY", "Fraud and forgery", "-0.434791453303048"),
-        ("HANDLING_STOLEN_GOODS", "Handling stolen goods", "0.088414958679896"),
-        ("MOTORING_OFFENCES", "Motoring offences (not drink driving)", "-0.0439980822830184"),
-        ("OTHER_OFFENCES", "Other offences", "0.0384434393037725"),
-        # The service spells it HARRASSMENT; the id is spelt right and both are accepted.
-        ("PUBLIC_ORDER_AND_HARRASSMENT", "Public order and harassment", "0.0854410288820027"),
-        ("SEXUAL_AGAINST_CHILD", "Sexual (against a child)", "0.111620464721896"),
-        ("SEXUAL_NOT_AGAINST_CHILD", "Sexual (not against a child)", "0.169969798103235"),
-        ("THEFT_NON_MOTOR", "Theft (non-motor)", "0.462548123919817"),
-        ("VEHICLE_RELATED_THEFT", "Vehicle-related theft", "0.173405416410866"),
-        ("WELFARE_FRAUD", "Welfare fraud", "-1.15395495579948"),
-        (
-            "VIOLENCE_AGAINST_THE_PERSON_ABH_PLUS",
-            "Violence against the person (ABH or more)",
-            "-0.110075583936778",
-        ),
-        (
-            "VIOLENCE_AGAINST_THE_PERSON_SUB_ABH",
-            "Violence against the person (less than ABH)",
-            "-0.110075583936778",
-        ),
-        ("WEAPONS_NON_FIREARM", "Weapons (not firearms)", "-0.110075583936778"),
-        ("FIREARMS_MOST_SERIOUS", "Firearms (most serious)", "-0.110075583936778"),
-        ("FIREARMS_OTHER", "Firearms (other)", "-0.110075583936778"),
-    )
-)
-OFFENCE_IDS: tuple[str, ...] = tuple(c.id for c in OFFENCE_CATEGORIES)
-_BY_ID: dict[str, OffenceCategory] = {
-    **{c.service_name.lower(): c for c in OFFENCE_CATEGORIES},
-    **{c.id: c for c in OFFENCE_CATEGORIES},
-}
-
-
-# --- ARP bands (reference section 5, step 4: compared after rounding) ------------------------
-
-ARP_BANDS: tuple[tuple[str, Decimal], ...] = (  # (band, lowest score in it), highest first
-    ("VERY_HIGH", Decimal(90)),
-    ("HIGH", Decimal(75)),
-    ("MEDIUM", Decimal(50)),
-    ("LOW", Decimal(0)),
-)
-ARP_BAND_RANGES: dict[str, str] = {
-    "LOW": "below 50%",
-    "MEDIUM": "50% to below 75%",
-    "HIGH": "75% to below 90%",
-    "VERY_HIGH": "90% or more",
-}
-
-
-def arp_band(score: Decimal) -> str:
-    """The ARP band of a rounded score: LOW, MEDIUM, HIGH or VERY_HIGH."""
-    for name, lowest in ARP_BANDS:
-        if score >= lowest:
-            return name
-    raise InvalidInput(f"no ARP band for a score of {score}", hint="the score runs from 0 to 100")
-
-
-# --- Dates (reference section 2) -------------------------------------------------------------
-
-
-def whole_years(start: date, end: date) -> int:
-    """Whole years from `start` to `end` (java.time Period.between(...).years).
-
-    A birthday on 29 February is reached on 1 March in a non-leap year: on 28 February the
-    person is still the younger age.
-    """
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-
-
-def whole_months(start: date, end: date) -> int:
-    """Whole months from `start` to `end` (java.time ChronoUnit.MONTHS.between), `end` >= `start`.
-
-    A month counts only when the day of the month is reached again: 31 Jan to 28 Feb is 0.
-    """
-    return (end.year - start.year) * 12 + (end.month - start.month) - (end.day < start.day)
-
-
-def offence_free_months(follow_up_date: date, assessment_date: date) -> int:
-    """Whole months in the community by the assessment, capped at 36; 0 before follow-up."""
-    if assessment_date < follow_up_date:
-        return 0
-    return min(whole_months(follow_up_date, assessment_date), OFFENCE_FREE_MONTHS_CAP)
-
-
-def parse_date(value: str | date, name: str) -> date:
-    """A date given as YYYY-MM-DD or DD/MM/YYYY; refused naming the input otherwise."""
-    try:
-        parsed = dates.parse_date(value)
-    except ValueError as exc:
-        raise InvalidInput(f"{name}: {exc}", needs=(name,)) from None
-    if not isinstance(parsed, date):
-        raise InvalidInput(f"{name}: {value!r} is not a date", needs=(name,))
-    return parsed
-
-
-# --- Offence categories ----------------------------------------------------------------------
-
-
-def _normalise(category: str) -> str:
-    return category.strip().lower().replace("-", "_").replace(" ", "_")
-
-
-def _unknown_category(category: str) -> str:
-    import difflib
-
-    nearest = difflib.get_close_matches(_normalise(category), OFFENCE_IDS, n=1, cutoff=0.5)
-    suggestion = f"; did you mean {nearest[0]!r}?" if nearest else ""
-    return f"offence_category: unknown offence category {category!r}{suggestion}"
-
-
-def offence_category(category: str) -> OffenceCategory:
-    """The category for an id or the service's name (case, hyphens and spaces forgiven)."""
-    found = _BY_ID.get(_normalise(category))
-    if found is None:
-        raise InvalidInput(
-            _unknown_category(category),
-            needs=("offence_category",),
-            hint="one of: " + ", ".join(OFFENCE_IDS),
-        )
-    return found
-
 
 # --- The result ------------------------------------------------------------------------------
 
@@ -466,8 +249,8 @@ def _problems(
                 (at_risk, "date_of_birth"),
             )
         )
-    if _normalise(category) not in _BY_ID:
-        found.append((_unknown_category(category), ("offence_category",)))
+    if known_category(category) is None:
+        found.append((unknown_category(category), ("offence_category",)))
     return found
 
 
@@ -475,7 +258,7 @@ def _polynomial(coefficients: tuple[Decimal, ...], x: int) -> Decimal:
     """c1·x + c2·x² + ... with no constant term, exactly."""
     if x == 0:
         return Decimal(0)
-    with decimal.localcontext(_EXACT):
+    with decimal.localcontext(EXACT):
         return sum(
             (c * Decimal(x) ** power for power, c in enumerate(coefficients, start=1)),
             Decimal(0),
@@ -484,7 +267,7 @@ def _polynomial(coefficients: tuple[Decimal, ...], x: int) -> Decimal:
 
 def _logistic(total: Decimal) -> Decimal:
     """e^t / (1 + e^t), to 34 significant digits."""
-    with decimal.localcontext(_ROUNDED):
+    with decimal.localcontext(ROUNDED):
         e = total.exp()
         return e / (1 + e)
 
@@ -495,7 +278,7 @@ def percentage(probability: Decimal) -> Decimal:
     At or below 0.00 it is 0.00; at or above 100.00 it is 99.99. (Within the validation limits
     the highest score is 99.99 anyway, and only ages at follow-up of 80 or more reach 0.00.)
     """
-    score = (probability * 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+    score = (probability * 100).quantize(CENT, rounding=ROUND_HALF_UP)
     if score >= 100:
         return Decimal("99.99")
     return max(score, Decimal("0.00"))
@@ -543,14 +326,15 @@ def compute(
         if len(lines) == 1:
             hint = (
                 ""
-                if _normalise(offence_category) in _BY_ID
+                if known_category(offence_category) is not None
                 else "one of: " + ", ".join(OFFENCE_IDS)
             )
             raise InvalidInput(lines[0], needs=inputs, hint=hint, problems=lines)
         raise InvalidInput(
             f"{len(lines)} problems with the ARP inputs", needs=inputs, problems=lines
         )
-    category = _BY_ID[_normalise(offence_category)]
+    category = known_category(offence_category)
+    assert category is not None  # refused above otherwise
 
     age_now = whole_years(dob, conviction)
     aai = whole_years(dob, follow_up)
@@ -562,14 +346,14 @@ def compute(
     copas_rate: Decimal | None = None
     copas_score = copas_squared = zero
     if n >= 3:
-        with decimal.localcontext(_ROUNDED):
+        with decimal.localcontext(ROUNDED):
             copas_rate = (Decimal(n) / Decimal(gap + CAREER_BOOST)).ln()
-        with decimal.localcontext(_EXACT):
+        with decimal.localcontext(EXACT):
             linear, squared = COPAS[sex]
             copas_score = linear * copas_rate
             copas_squared = squared * copas_rate * copas_rate
 
-    with decimal.localcontext(_EXACT):
+    with decimal.localcontext(EXACT):
         features_without_total = {
             "two_year_intercept_weight": INTERCEPT,
             "age_gender_polynomial_weight": _polynomial(AGE_POLYNOMIAL[sex], aai),
