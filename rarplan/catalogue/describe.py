@@ -64,6 +64,7 @@ def entry_dict(catalogue: Catalogue, entry: Intervention, full: bool) -> dict[st
     out: dict[str, Any] = {
         "id": entry.id,
         "name": entry.name,
+        "plain_name": entry.plain_name,  # what the person document calls it
         "section": entry.section,
         "needs": list(entry.needs),
         "accredited": entry.accredited,

@@ -381,8 +381,11 @@ def _referral(
     sub = _sub_category(entry, s)
     return {
         "name": entry.name,
-        "category": entry.nsi.category if entry.nsi else entry.referral,
+        # An nDelius NSI where the catalogue gives one (the rate card); otherwise the route the
+        # catalogue names (the national list gives no NSI codes: its "Service Provider Name").
+        "category": entry.nsi.category if entry.nsi else "",
         "sub_category": sub,
+        "route": "" if entry.nsi else entry.referral,
         "card_notes": entry.nsi.notes if entry.nsi else None,
         "steps": [_step(_fill(x, entry, sub)) for x in process.steps] if process else [],
         "transfer_steps": [_fill(x, entry, sub) for x in process.transfer_steps] if process else [],

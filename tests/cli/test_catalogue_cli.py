@@ -93,3 +93,14 @@ def test_check_passes_the_shipped_catalogue_and_the_env_var_selects_another(tmp_
     result = invoke("list")
     assert result.exit_code == 3
     assert "missing.toml: catalogue file not found" in result.stderr
+
+
+def test_show_gives_the_plain_name_the_person_reads():
+    """Issue 20: each entry's `plain_name` is what the person document calls it; the officer
+    sees it beside the catalogue's own name."""
+    result = invoke("show", "resolve", "--json")
+    assert json.loads(result.stdout)["intervention"]["plain_name"] == (
+        "A group course to help you stop being violent"
+    )
+    text = invoke("show", "resolve").stdout
+    assert "In the person's plan: A group course to help you stop being violent" in text

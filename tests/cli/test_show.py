@@ -34,8 +34,11 @@ def test_show_fits_the_case_on_one_screen():
         "Band:           medium",
         "Officer:        RO New; agreement: could not answer",
         "RAR days:       20 ordered, 15 planned, 1 used",
-        "Interventions:  msrp-home, job-club",
+        "Interventions:",
     ]
+    # Issue 20: names in words where a person reads, with the id that `amend` takes.
+    assert lines[6].startswith("  Delivery of Home modules") and lines[6].endswith("(msrp-home)")
+    assert lines[7].endswith("(job-club)") and not lines[7].startswith("  job-club")
     assert "Next appointments:" in lines
     assert "  2027-01-25 Mon 10:00  msrp-home session 4 (individual, 60 min)" in lines
     assert "Not recorded:   1 past appointment" in lines
@@ -55,7 +58,8 @@ def test_show_json_is_typed_and_alone_on_stdout():
     assert result.stderr == ""
     data = json.loads(result.stdout)
     assert data["status"] == "open" and data["crn"] == "X123456"
-    assert data["rar_days"] == {"ordered": 20, "planned": 15, "used": 1}
+    assert data["rar_days"] == {"has_rar": True, "ordered": 20, "planned": 15, "used": 1}
+    assert data["interventions"][0]["name"].startswith("Delivery of Home modules")
     assert data["next_appointments"][0]["date"] == "2027-01-25"
     assert [a["date"] for a in data["unrecorded_appointments"]] == ["2027-01-18"]
     failure = data["unacceptable_failures"][0]
@@ -84,3 +88,19 @@ def test_history_lists_every_change():
     data = json.loads(result.stdout)
     assert [e["action"] for e in data["entries"]] == ["schedule", "attendance", "amend"]
     assert data["entries"][2]["reason"] == "Handover"
+
+
+def test_show_says_a_licence_has_no_rar(tmp_path):
+    """Issue 16 (RAR guidance, sections 1 and 2): a licence has no RAR, so `show` says so
+    rather than "not set ordered"."""
+    from tests.conftest import REPO
+
+    plan = tmp_path / "X100009.plan.toml"
+    case = REPO / "examples" / "cases" / "X100009.toml"
+    assert invoke("assess", str(case), "--no-input", "--out", str(plan)).exit_code == 0
+    result = invoke("show", str(plan), "--today", "2027-01-20")
+    assert result.exit_code == 0, result.output
+    assert "RAR days:       none: this sentence has no RAR" in result.stdout.splitlines()
+    assert "ordered" not in result.stdout
+    data = json.loads(invoke("show", str(plan), "--json").stdout)
+    assert data["rar_days"]["has_rar"] is False

@@ -29,6 +29,7 @@ from rarplan.model.plan import (
     Unscheduled,
 )
 from tests import factories
+from tests.cli.test_messages_output import narrow  # noqa: F401 (a fixture)
 from tests.deliver.test_attendance import scheduled_plan, write_plan
 
 runner = CliRunner()
@@ -170,9 +171,9 @@ def test_status_text_reports_skipped_files_on_stderr():
     assert err_lines[1].startswith("rarplan: skipped plans/foreign.plan.toml: ")
     lines = result.stdout.splitlines()
     assert lines[0].split() == (
-        "CRN File Band Days Next Order end Failures To record At risk".split()
-    )
-    assert lines[1].split()[:4] == ["A000001", "A000001.plan.toml", "medium", "0/20/20"]
+        "CRN Band Days Next Order end Failures To record At risk".split()
+    )  # every plan is CRN.plan.toml: no File column needed
+    assert lines[1].split()[:3] == ["A000001", "medium", "0/20/20"]
     assert "AT RISK: 20 days need to 2028-02-21" in lines[1]
     assert "2 BREACH" in lines[3]
     assert lines[4].startswith("C000003") and lines[4].rstrip().endswith("completed")
@@ -335,3 +336,18 @@ def test_a_thousand_plans_are_fast():
     elapsed = time.perf_counter() - started
     assert len(data["plans"]) == 1000 and data["skipped"] == []
     assert elapsed < 7.5, f"{elapsed:.1f} s"
+
+
+@pytest.mark.usefixtures("narrow")
+def test_status_fits_80_columns_and_shows_a_file_named_otherwise():
+    """Issue 20: at 80 columns nothing is cut short ("X100…"); a plan not named CRN.plan.toml
+    brings the File column back, so the row can still be found."""
+    make_folder(Path("plans"))
+    result = status("plans", "--today", "2027-10-04")
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    Path("plans/A000001.plan.toml").rename("plans/first.plan.toml")
+    result = status("plans", "--today", "2027-10-04")
+    assert result.stdout.splitlines()[0].split()[:2] == ["CRN", "File"]
+    assert "first.plan.toml" in result.stdout

@@ -159,3 +159,19 @@ def test_the_wizard_estimates_arp_from_its_inputs(tmp_path: Path, catalogue: Cat
     arp = s.draft.data["arp"]
     assert (arp["sanctions"], arp["age_at_first_sanction"]) == (2, 18)
     assert "arp" not in s.draft.data.get("scores", {})
+
+
+@pytest.mark.usefixtures("terminal")
+def test_assess_all_unfolds_the_excluded_interventions_at_the_summary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 20: the excluded interventions are folded to one line each at the summary
+    unless `--all`; the flag reaches the wizard's summary (`summary.assessment`)."""
+    import rarplan.cli.wizard.run as wizard_run
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(wizard_run, "run_wizard", lambda catalogue, **kw: seen.update(kw))
+    assert CliRunner().invoke(build(), ["assess", "--all"]).exit_code == 0
+    assert seen["show_all"] is True
+    assert CliRunner().invoke(build(), ["assess"]).exit_code == 0
+    assert seen["show_all"] is False

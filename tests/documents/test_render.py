@@ -586,3 +586,26 @@ def test_a_broken_plan_is_invalid_input_as_json():
     assert result.exit_code == 3
     assert json.loads(result.stderr)["error"]["exit_code"] == 3
     assert result.stdout == ""
+
+
+def test_a_structured_intervention_referral_names_its_route_not_an_nsi(tmp_path):
+    """The national list (reference/structured-interventions.md, rows 16 to 18) gives no
+    nDelius NSI category: the sheet names the referral route instead of empty NSI fields,
+    and the notes name the intervention (never "Referral for:  (...)")."""
+    from typer.testing import CliRunner
+
+    from rarplan.cli.app import build
+    from tests.conftest import REPO
+
+    runner = CliRunner()
+    plan = tmp_path / "X100006.plan.toml"
+    case = REPO / "examples" / "cases" / "X100006.toml"
+    result = runner.invoke(build(), ["assess", str(case), "--no-input", "-q", "--out", str(plan)])
+    assert result.exit_code == 0, result.output
+    for fmt in ("md", "html"):
+        result = runner.invoke(build(), ["render", str(plan), "--for", "referral", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        text = result.stdout
+        assert "Positive Pathways" in text and "How to refer" in text
+        assert "NSI category" not in text and "Sub-category" not in text
+        assert "Referral for: Positive Pathways." in text

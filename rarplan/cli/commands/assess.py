@@ -47,6 +47,14 @@ def assess(
             "outcomes or a completion.",
         ),
     ] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Interactive assessment: show the excluded interventions in full at the "
+            "summary (folded to one line each otherwise).",
+        ),
+    ] = False,
     catalogue_file: CatalogueOption = None,
     no_input: NoInputOption = False,
     force: ForceOption = False,
@@ -91,7 +99,14 @@ def assess(
             )
         from rarplan.cli.wizard.run import run_wizard
 
-        run_wizard(catalogue, out=out, force=force, resume=resume, case_file=case_file)
+        run_wizard(
+            catalogue,
+            out=out,
+            force=force,
+            resume=resume,
+            case_file=case_file,
+            show_all=show_all,
+        )
         return
     _assess_file(
         case_file,

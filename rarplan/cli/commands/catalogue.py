@@ -122,6 +122,8 @@ def show(
     out = console()
     data = _escaped(data, escape)
     out.print(f"[bold]{data['name']}[/bold]  ({entry.id})")
+    if data["plain_name"]:
+        out.print(f"In the person's plan: {data['plain_name']}")
     out.print(f"{data['section']}. {data['summary']}")
     facts = [
         ("Needs", ", ".join(data["needs"])),

@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
-from rarplan.cli.options import JsonOption, QuietOption
+from rarplan.cli.options import CatalogueOption, JsonOption, QuietOption
 
 
 def show(
     plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan file.")],
     today: Annotated[
         str | None,
-        typer.Option("--today", metavar="DATE", help="Take today as DATE (YYYY-MM-DD)."),
+        typer.Option(
+            "--today", metavar="DATE", help="Take today as DATE (YYYY-MM-DD or DD/MM/YYYY)."
+        ),
     ] = None,
+    catalogue_file: CatalogueOption = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -27,13 +30,15 @@ def show(
 
     Example: rarplan show X100001.plan.toml --today 2027-02-15
     """
+    from rarplan.catalogue import load as cat
     from rarplan.cli.commands.attend import parse_day
     from rarplan.cli.views.show import build_show, show_lines
     from rarplan.files.planfile import load_plan
 
     day = parse_day(today, "--today")
     plan, _ = load_plan(plan_path)
-    out = build_show(plan, str(plan_path), day)
+    names = {entry.id: entry.name for entry in cat.load_chosen(catalogue_file)}
+    out = build_show(plan, str(plan_path), day, names)
     if json_output:
         from rarplan.cli.output import emit_json
 

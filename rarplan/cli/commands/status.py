@@ -86,17 +86,13 @@ def _table(caseload: Any) -> None:
     flags = {"warning": " warn", "breach_consideration": " BREACH", "none": ""}
     table = Table(box=None, pad_edge=False, header_style="bold")
     numbers = {"Days", "Failures", "To record"}
-    for name in (
-        "CRN",
-        "File",
-        "Band",
-        "Days",
-        "Next",
-        "Order end",
-        "Failures",
-        "To record",
-        "At risk",
-    ):
+    # A plan named CRN.plan.toml needs no File column: 80 columns then hold every other one
+    # whole (issue 20). A folder with any other name shows the column for every row.
+    named_by_crn = all(Path(row.file).name == f"{row.crn}.plan.toml" for row in caseload.rows)
+    columns = ["CRN", "File", "Band", "Days", "Next", "Order end", "Failures", "To record"]
+    if named_by_crn:
+        columns.remove("File")
+    for name in (*columns, "At risk"):
         table.add_column(
             name,
             justify="right" if name in numbers else "left",
@@ -115,9 +111,9 @@ def _table(caseload: Any) -> None:
             risk = f"AT RISK: {row.risk.short or row.risk.reason}"
         else:
             risk = "-"
-        table.add_row(
+        cells = [
             row.crn,
-            Path(row.file).name,
+            *([] if named_by_crn else [Path(row.file).name]),
             row.band,
             # done / planned / ordered
             f"{row.rar_days_completed}/{num(row.rar_days_planned)}/{num(row.rar_days_ordered)}",
@@ -126,5 +122,6 @@ def _table(caseload: Any) -> None:
             f"{row.unacceptable_absences}{flags[row.action_due]}",
             str(row.unrecorded) if row.unrecorded else "-",
             risk,
-        )
+        ]
+        table.add_row(*cells)
     console().print(table)

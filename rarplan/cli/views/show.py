@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
@@ -22,6 +23,7 @@ class OrderOut(BaseModel):
 
 
 class DaysOut(BaseModel):
+    has_rar: bool  # a community order or SSO (RAR guidance, sections 1 and 2)
     ordered: int | None
     planned: int
     used: int
@@ -29,6 +31,7 @@ class DaysOut(BaseModel):
 
 class InterventionOut(BaseModel):
     id: str
+    name: str  # the catalogue's name; the id when the catalogue in use does not have it
     appointments: int | None
     desired_outcomes: list[str]
     override_reason: str | None
@@ -117,7 +120,10 @@ def _appointment(a: Appointment) -> AppointmentOut:
     )
 
 
-def build_show(plan: Plan, plan_file: str, today: date) -> ShowOutput:
+def build_show(
+    plan: Plan, plan_file: str, today: date, names: Mapping[str, str] | None = None
+) -> ShowOutput:
+    """The one screen's content; `names` are the catalogue's names by intervention id."""
     from rarplan.deliver.attendance import (
         appointment_key,
         load_settings,
@@ -168,6 +174,7 @@ def build_show(plan: Plan, plan_file: str, today: date) -> ShowOutput:
             setting=s.setting,
         ),
         rar_days=DaysOut(
+            has_rar=s.has_rar,
             ordered=s.rar_max_days,
             planned=days_planned(appointments, plan.attendance),
             used=days_used(plan.attendance),
@@ -175,6 +182,7 @@ def build_show(plan: Plan, plan_file: str, today: date) -> ShowOutput:
         interventions=[
             InterventionOut(
                 id=x.id,
+                name=(names or {}).get(x.id, x.id),
                 appointments=x.appointments,
                 desired_outcomes=list(x.desired_outcomes),
                 override_reason=x.override_reason,
@@ -244,12 +252,16 @@ def show_lines(out: ShowOutput) -> list[str]:
         f"Officer:        {out.responsible_officer or 'not recorded'}; "
         f"agreement: {_words(out.agreement)}"
     )
-    ordered = d.ordered if d.ordered is not None else "not set"
-    lines.append(f"RAR days:       {ordered} ordered, {d.planned} planned, {d.used} used")
-    chosen = [
-        x.id + (f" ({x.appointments} hours)" if x.appointments else "") for x in out.interventions
-    ]
-    lines.append(f"Interventions:  {', '.join(chosen) or 'none'}")
+    if not d.has_rar:  # a licence, post-sentence supervision or custody (sections 1 and 2)
+        lines.append("RAR days:       none: this sentence has no RAR")
+    else:
+        ordered = d.ordered if d.ordered is not None else "not set"
+        lines.append(f"RAR days:       {ordered} ordered, {d.planned} planned, {d.used} used")
+    lines.append("Interventions:" + ("" if out.interventions else "  none"))
+    lines.extend(
+        f"  {x.name} ({x.id}" + (f", {x.appointments} hours" if x.appointments else "") + ")"
+        for x in out.interventions
+    )
     if out.next_appointments:
         lines.append("Next appointments:")
         lines.extend(f"  {_line(a)}" for a in out.next_appointments)
