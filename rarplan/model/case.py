@@ -92,23 +92,8 @@ COUNTY_REGION = {
     "surrey": "kent_surrey_sussex",
     "sussex": "kent_surrey_sussex",
 }
-Region = Literal[
-    "kent",
-    "surrey",
-    "sussex",
-    "east_midlands",
-    "east_of_england",
-    "greater_manchester",
-    "kent_surrey_sussex",
-    "london",
-    "north_east",
-    "north_west",
-    "south_central",
-    "south_west",
-    "wales",
-    "west_midlands",
-    "yorkshire_humberside",
-]
+# A region, or one of the KSS counties (COUNTY_REGION).
+Region = Literal["kent", "surrey", "sussex", ProbationRegion]
 Stage = Literal["pre_sentence", "sentenced"]
 Order = Literal[
     "community_order", "suspended_sentence_order", "licence", "post_sentence_supervision"

@@ -22,7 +22,7 @@ migrated on reading (`rarplan.files.planfile`).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 AttendanceOutcome = Literal[
     "attended_complied",
@@ -42,23 +42,7 @@ AttendanceOutcome = Literal[
     "not_held",
 ]
 
-OUTCOMES: tuple[AttendanceOutcome, ...] = (
-    "attended_complied",
-    "attended_failed_to_comply",
-    "sent_home_behaviour",
-    "sent_home_service_issues",
-    "failed_to_attend",
-    "acceptable_absence_court_legal",
-    "acceptable_absence_employment",
-    "acceptable_absence_family_childcare",
-    "acceptable_absence_holiday",
-    "acceptable_absence_medical",
-    "acceptable_absence_religious",
-    "acceptable_absence_remanded_in_custody",
-    "acceptable_absence_professional_judgement",
-    "acceptable_absence",
-    "not_held",
-)
+OUTCOMES: tuple[AttendanceOutcome, ...] = get_args(AttendanceOutcome)  # in that order
 
 # What the officer sees: the contact outcome as the case management system words it.
 LABELS: dict[AttendanceOutcome, str] = {

@@ -93,7 +93,7 @@ def amend(
     Example: rarplan amend X100001.plan.toml --add msrp-money --reason "Rent arrears found"
     """
     from rarplan.catalogue import load as cat
-    from rarplan.cli.commands.attend import parse_day
+    from rarplan.cli.commands.attend import optional_day, parse_day
     from rarplan.cli.output import emit_json, info, is_quiet
     from rarplan.deliver import amend as domain
     from rarplan.deliver.attendance import current_user
@@ -114,7 +114,7 @@ def amend(
         agreement=agreement,
         overrides=dict(_pairs(override, "--override", "ID=REASON")),
         by=by or current_user() or "unknown",
-        replan_from=parse_day(from_date, "--from") if from_date is not None else None,
+        replan_from=optional_day(from_date, "--from"),
     )
     if not amendment.asks_anything():
         raise UsageError(

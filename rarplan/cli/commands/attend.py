@@ -139,11 +139,17 @@ def parse_day(value: str | None, flag: str) -> Any:
     """A date option, YYYY-MM-DD or DD/MM/YYYY, as a date (today when not given)."""
     from datetime import date
 
+    return date.today() if value is None else optional_day(value, flag)
+
+
+def optional_day(value: str | None, flag: str) -> Any:
+    """A date option, YYYY-MM-DD or DD/MM/YYYY, as a date (None when not given); a usage
+    error naming the option otherwise."""
     from rarplan.model.dates import read_date
     from rarplan.model.errors import UsageError
 
     if value is None:
-        return date.today()
+        return None
     try:
         return read_date(value)
     except ValueError as exc:

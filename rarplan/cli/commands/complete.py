@@ -113,30 +113,7 @@ def complete(
         force=force,
         reason=reason or "",
     )
-    if ics is not None:
-        from rarplan.cli.commands.schedule import write_closing_calendar
-
-        write_closing_calendar(plan_path, ics, update=update, force=force)
-    if json_output:
-        from rarplan.cli.output import emit_json
-
-        emit_json(
-            {
-                **record.model_dump(mode="json"),
-                "record_file": str(target),
-                "ics_file": str(ics) if ics else None,
-            }
-        )
-        return
-    from rarplan.cli.output import info, is_quiet
-
-    if is_quiet():  # -q: the record file is the result; only errors are printed
-        return
-    info(
-        f"{record.crn}: wrote {target}; the plan is marked {record.status}"
-        + (f"; calendar in {ics}" if ics else "")
-    )
-    print(record.summary)
+    report_closed(record, target, plan_path, ics, update, force, json_output, record.status)
 
 
 def _ask(
@@ -203,3 +180,41 @@ def _ask(
             or ""
         )
     return reviews, texts, who
+
+
+def report_closed(
+    record: Any,
+    target: Path,
+    plan_path: Path,
+    ics: Path | None,
+    update: bool,
+    force: bool,
+    json_output: bool,
+    marked: str,
+) -> None:
+    """After `complete` or `end` wrote the record and the plan: the person's calendar updated
+    (`--ics`), then the record as JSON, or a line on stderr and the record's summary."""
+    if ics is not None:
+        from rarplan.cli.commands.schedule import write_closing_calendar
+
+        write_closing_calendar(plan_path, ics, update=update, force=force)
+    if json_output:
+        from rarplan.cli.output import emit_json
+
+        emit_json(
+            {
+                **record.model_dump(mode="json"),
+                "record_file": str(target),
+                "ics_file": str(ics) if ics else None,
+            }
+        )
+        return
+    from rarplan.cli.output import info, is_quiet
+
+    if is_quiet():  # -q: the record file is the result; only errors are printed
+        return
+    info(
+        f"{record.crn}: wrote {target}; the plan is marked {marked}"
+        + (f"; calendar in {ics}" if ics else "")
+    )
+    print(record.summary)

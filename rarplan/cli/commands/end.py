@@ -89,27 +89,8 @@ def end(
         entries_source=source,
         force=force,
     )
-    if ics is not None:
-        from rarplan.cli.commands.schedule import write_closing_calendar
+    from rarplan.cli.commands.complete import report_closed
 
-        write_closing_calendar(plan_path, ics, update=update, force=force)
-    if json_output:
-        from rarplan.cli.output import emit_json
-
-        emit_json(
-            {
-                **record.model_dump(mode="json"),
-                "record_file": str(target),
-                "ics_file": str(ics) if ics else None,
-            }
-        )
-        return
-    from rarplan.cli.output import info, is_quiet
-
-    if is_quiet():  # -q: the record file is the result; only errors are printed
-        return
-    info(
-        f"{record.crn}: wrote {target}; the plan is marked ended ({record.status})"
-        + (f"; calendar in {ics}" if ics else "")
+    report_closed(
+        record, target, plan_path, ics, update, force, json_output, f"ended ({record.status})"
     )
-    print(record.summary)

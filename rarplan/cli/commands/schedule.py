@@ -169,6 +169,8 @@ def schedule(
         raise UsageError("--from needs --reason TEXT: why the schedule changes")
     if from_date is not None and start is not None:
         raise UsageError("give --start for a first schedule, or --from to re-plan, not both")
+    from rarplan.cli.commands.attend import optional_day
+
     catalogue = cat.load_chosen(catalogue_file)
     slots = {}
     if timetable is not None:
@@ -178,11 +180,11 @@ def schedule(
     request = Request(
         options=Options(
             strategy=strategy,
-            start=_date(start, "--start"),
+            start=optional_day(start, "--start"),
             offender_management=om,
             timetable=slots,
         ),
-        replan_from=_date(from_date, "--from"),
+        replan_from=optional_day(from_date, "--from"),
         reason=(reason or "").strip(),
         by=by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown",
         force=force,
@@ -291,24 +293,13 @@ def _one(
     )
 
 
-def _date(text: str | None, flag: str) -> date | None:
-    from rarplan.model.dates import read_date
-    from rarplan.model.errors import UsageError
-
-    if text is None:
-        return None
-    try:
-        return read_date(text)
-    except ValueError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
-
-
 def _range(text: str) -> tuple[date, date]:
+    from rarplan.cli.commands.attend import optional_day
     from rarplan.model.errors import UsageError
 
     first, sep, last = text.partition("..")
-    begin = _date(first, "--unavailable")
-    end = _date(last, "--unavailable") if sep else begin
+    begin = optional_day(first, "--unavailable")
+    end = optional_day(last, "--unavailable") if sep else begin
     assert begin is not None and end is not None
     if end < begin:
         raise UsageError(f"--unavailable {text}: the end is before the start")

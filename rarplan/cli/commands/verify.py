@@ -30,8 +30,8 @@ def verify(
 
     Example: rarplan verify X100001.completion.toml X100001.plan.toml
     """
-    from rarplan.deliver.completion import verify_record
     from rarplan.deliver.ending import closing_words
+    from rarplan.deliver.verify import verify_record
 
     result = verify_record(record, plan_path)
     if json_output:

@@ -8,6 +8,7 @@ OGRS is a poor guide and four factors are assessed instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rarplan.cli.wizard.ask import (
@@ -82,58 +83,61 @@ def _which_score(d: Any) -> str:
 
 
 def _ogrs_score(s: Session) -> None:
-    d = s.draft
-    if not replayed(d, "scores.ogrs"):
-        current = d.get("scores.ogrs")
-        default = "e" if current is None and d.get("ogrs3") else _num(current)
-        raw = ask_raw_text(
-            "OGRS3 2-year score (%)",
-            default,
-            key="scores.ogrs",
-            check=_ogrs_or_estimate,
-            instruction="(0 to 100, from OASys; type e to estimate it)",
-        )
-        if raw.strip().lower() == "e":
-            d.put("scores.ogrs", None)
-            _ask_ogrs3(s)
-        else:
-            d.drop("ogrs3")
-            d.put("scores.ogrs", parse("scores.ogrs", raw, required=True))
-    elif d.get("scores.ogrs") is None:  # resumed in the middle of the OGRS3 inputs
-        _ask_ogrs3(s)
+    _score(
+        s,
+        "scores.ogrs",
+        "ogrs3",
+        "OGRS3 2-year score (%)",
+        "(0 to 100, from OASys; type e to estimate it)",
+        _ask_ogrs3,
+    )
 
 
 def _arp_score(s: Session) -> None:
-    d = s.draft
-    if not replayed(d, "scores.arp"):
-        current = d.get("scores.arp")
-        default = "e" if current is None and d.get("arp") else _num(current)
-        raw = ask_raw_text(
-            "ARP 2-year score (%)",
-            default,
-            key="scores.arp",
-            check=_arp_or_estimate,
-            instruction="(0 to 100, from the assessment system; type e to estimate it)",
-        )
-        if raw.strip().lower() == "e":
-            d.put("scores.arp", None)
-            _ask_arp(s)
-        else:
-            d.drop("arp")
-            d.put("scores.arp", parse("scores.arp", raw, required=True))
-    elif d.get("scores.arp") is None:  # resumed in the middle of the ARP inputs
-        _ask_arp(s)
+    _score(
+        s,
+        "scores.arp",
+        "arp",
+        "ARP 2-year score (%)",
+        "(0 to 100, from the assessment system; type e to estimate it)",
+        _ask_arp,
+    )
     s.say(f"[dim]{_band_note()}[/dim]")
+
+
+def _score(
+    s: Session,
+    key: str,
+    inputs: str,
+    question: str,
+    instruction: str,
+    estimate: Callable[[Session], None],
+) -> None:
+    """A predictor's score, typed, or `e` to estimate it from its inputs (the draft's
+    `inputs` table, asked by `estimate`)."""
+
+    def check(raw: str) -> object:
+        return "e" if raw.strip().lower() == "e" else parse(key, raw, required=True)
+
+    d = s.draft
+    if not replayed(d, key):
+        current = d.get(key)
+        default = "e" if current is None and d.get(inputs) else _num(current)
+        raw = ask_raw_text(question, default, key=key, check=check, instruction=instruction)
+        if raw.strip().lower() == "e":
+            d.put(key, None)
+            estimate(s)
+        else:
+            d.drop(inputs)
+            d.put(key, parse(key, raw, required=True))
+    elif d.get(key) is None:  # resumed in the middle of the inputs
+        estimate(s)
 
 
 def _band_note() -> str:
     from rarplan.assess.arp import RAR_BAND_NOTE
 
     return RAR_BAND_NOTE
-
-
-def _arp_or_estimate(raw: str) -> object:
-    return "e" if raw.strip().lower() == "e" else parse("scores.arp", raw, required=True)
 
 
 def _ask_arp(s: Session) -> None:
@@ -202,10 +206,6 @@ def _num(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value)
-
-
-def _ogrs_or_estimate(raw: str) -> object:
-    return "e" if raw.strip().lower() == "e" else parse("scores.ogrs", raw, required=True)
 
 
 def _ask_ogrs3(s: Session) -> None:
