@@ -12,15 +12,20 @@ recorded with reasons). Adult probation only: the youth justice system works wit
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
 from rarplan.assess.bands import Band, band_for
 from rarplan.assess.eligibility import Judgement, judge_all
 from rarplan.assess.selection import build_selection, fit_to_days, propose, validate_choice
+from rarplan.assess.treatment import BY_REQUIREMENT, TREATMENTS, rar_needs
+from rarplan.assess.wording import (
+    activity_words,
+    no_rar_paragraph,
+    proposal_paragraph,
+    rationale_paragraph,
+)
 from rarplan.assess.wording import count as needs_count
-from rarplan.assess.wording import no_rar_paragraph, proposal_paragraph, rationale_paragraph
 from rarplan.catalogue.compiled import SHARED_RESULTS, CompiledCatalogue
 from rarplan.catalogue.models import Catalogue, Intervention
 from rarplan.model.case import ORDER_NAMES, RAR_ORDERS, Case
@@ -36,28 +41,6 @@ from rarplan.model.plan import (
     UnmetNeed,
 )
 
-# Guidance section 2 and 3: which treatment requirement meets which need.
-TREATMENT_FOR = {
-    "alcohol_dependent": ("alcohol_treatment", "alcohol_misuse"),
-    "misuses_illegal_drugs": ("drug_rehabilitation", "drug_misuse"),
-    "treatable_mental_health_condition": ("mental_health_treatment", "emotional_management"),
-}
-TREATMENT_NEED = dict(TREATMENT_FOR.values())
-TREATMENT_LABELS = {
-    "alcohol_treatment": "an alcohol treatment requirement (ATR)",
-    "drug_rehabilitation": "a drug rehabilitation requirement (DRR)",
-    "mental_health_treatment": "a mental health treatment requirement (MHTR)",
-}
-TREATMENT_NAMES = {
-    "alcohol_treatment": "alcohol treatment requirement (ATR)",
-    "drug_rehabilitation": "drug rehabilitation requirement (DRR)",
-    "mental_health_treatment": "mental health treatment requirement (MHTR)",
-}
-TREATMENT_FACTS = {
-    "alcohol_dependent": "alcohol dependence",
-    "misuses_illegal_drugs": "misuse of illegal drugs",
-    "treatable_mental_health_condition": "a treatable mental health condition",
-}
 SEXUAL_FACTORS = {
     "unusual_sexual_interests": "unusual sexual interests",
     "attitudes_supporting_sexual_offending": "attitudes that support sexual offending",
@@ -67,12 +50,6 @@ SEXUAL_FACTORS = {
 # A "large mismatch" between the needs counted and the band's average (section 3).
 NEEDS_MISMATCH = 2.0
 ADULT_AGE = 18
-# What the activities are when the sentence has no RAR: licence work, or before release.
-ACTIVITY_WORDS = {
-    "licence": "licence activity",
-    "post_sentence_supervision": "post-sentence supervision activity",
-    "custody": "pre-release (resettlement) activity",
-}
 
 
 class Predictor(NamedTuple):
@@ -184,44 +161,15 @@ def treatment_requirements(case: Case) -> tuple[list[str], dict[str, str]]:
     found: list[str] = []
     met: dict[str, str] = {}
     ordered = case.sentence.other_requirements
-    for fact, (requirement, need) in TREATMENT_FOR.items():
+    for t in TREATMENTS:
         if case.sentence.stage == "sentenced":
-            if requirement not in ordered:
+            if t.requirement not in ordered:
                 continue
-        elif not getattr(case.circumstances, fact):
+        elif not getattr(case.circumstances, t.fact):
             continue
-        found.append(requirement)
-        met[need] = requirement
+        found.append(t.requirement)
+        met[t.need] = t.requirement
     return found, met
-
-
-def rar_needs(
-    needs: Sequence[str], treatments: Sequence[str], programme_needs: Collection[str]
-) -> list[str]:
-    """The identified needs left for the RAR (or, without one, for other activity): those no
-    treatment requirement or accredited programme meets (section 2). One rule for the
-    assessment, its paragraphs, the documents and `--json`."""
-    met = {TREATMENT_NEED[t] for t in treatments}
-    return [n for n in needs if n not in met and n not in programme_needs]
-
-
-def needs_left(assessment: Assessment, catalogue: Catalogue) -> list[str]:
-    """`rar_needs` of an assessment already made (its programmes' needs from the catalogue):
-    what the documents and `--json` list as the needs the RAR (or other activity) addresses."""
-    programme_needs = {
-        n
-        for entry_id in assessment.accredited_programmes
-        if (entry := catalogue.entries.get(entry_id)) is not None
-        for n in entry.needs
-    }
-    return rar_needs(assessment.needs, assessment.treatment_requirements, programme_needs)
-
-
-def activity_words(case: Case) -> str:
-    """What the planned activities are when the sentence has no RAR."""
-    if case.sentence.stage == "sentenced" and case.sentence.setting == "custody":
-        return ACTIVITY_WORDS["custody"]
-    return ACTIVITY_WORDS.get(case.sentence.order, "activity")
 
 
 def refuse_under_18(case: Case, today: date) -> None:
@@ -424,13 +372,14 @@ def _treatment_notes(case: Case, treatments: list[str]) -> list[str]:
     officer (an amendment, or for a licence a licence condition or referral)."""
     if case.sentence.stage == "pre_sentence":
         return [
-            f"Consider {TREATMENT_LABELS[requirement]} first (guidance section 2); it needs "
+            f"Consider {BY_REQUIREMENT[requirement].with_article()} first (guidance section 2); "
+            "it needs "
             "the person's consent."
             for requirement in treatments
         ]
     out = []
-    for fact, (requirement, _need) in TREATMENT_FOR.items():
-        if requirement in treatments or not getattr(case.circumstances, fact):
+    for t in TREATMENTS:
+        if t.requirement in treatments or not getattr(case.circumstances, t.fact):
             continue
         if case.sentence.has_rar:
             then = (
@@ -444,8 +393,8 @@ def _treatment_notes(case: Case, treatments: list[str]) -> list[str]:
             )
         holder = "order" if case.sentence.has_rar else "sentence"
         out.append(
-            f"The {holder} has no {TREATMENT_NAMES[requirement]} though the case records "
-            f"{TREATMENT_FACTS[fact]}: {then} (guidance section 2)."
+            f"The {holder} has no {t.titled} though the case records "
+            f"{t.fact_words}: {then} (guidance section 2)."
         )
     return out
 

@@ -10,14 +10,15 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
-from rarplan.assess.assessment import needs_left
+from rarplan.assess.treatment import needs_left
 from rarplan.catalogue.compiled import SHARED_RESULTS
 from rarplan.catalogue.models import Catalogue
 from rarplan.model.plan import InterventionResult, Plan, Status, UnmetNeed
 
 
 class _Output(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the validators are built when a --json result is first made, not on import
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class JudgedIntervention(_Output):

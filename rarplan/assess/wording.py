@@ -9,14 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rarplan.assess.bands import band_for
+from rarplan.assess.treatment import BY_REQUIREMENT
 from rarplan.model.case import ORDER_NAMES, Case
 from rarplan.model.plan import Assessment
 
-TREATMENT_NAMES = {
-    "alcohol_treatment": "an alcohol treatment requirement",
-    "drug_rehabilitation": "a drug rehabilitation requirement",
-    "mental_health_treatment": "a mental health treatment requirement",
+# What the activities are when the sentence has no RAR: licence work, or before release.
+ACTIVITY_WORDS = {
+    "licence": "licence activity",
+    "post_sentence_supervision": "post-sentence supervision activity",
+    "custody": "pre-release (resettlement) activity",
 }
+
+
+def activity_words(case: Case) -> str:
+    """What the planned activities are when the sentence has no RAR."""
+    if case.sentence.stage == "sentenced" and case.sentence.setting == "custody":
+        return ACTIVITY_WORDS["custody"]
+    return ACTIVITY_WORDS.get(case.sentence.order, "activity")
 
 
 def join(items: Sequence[str]) -> str:
@@ -190,7 +199,7 @@ def proposal_paragraph(
     first = []
     if treatments:
         first.append(
-            f"I also propose {join([TREATMENT_NAMES[t] for t in treatments])}, "
+            f"I also propose {join([by_name(t) for t in treatments])}, "
             "subject to consent, as treatment is the preferred route for "
             + ("that need." if len(treatments) == 1 else "those needs.")
         )
@@ -250,3 +259,8 @@ def proposal_paragraph(
             f"case, and the number of days reflects them and the {needs} identified."
         )
     return " ".join([text, *first])
+
+
+def by_name(requirement: str) -> str:
+    """'an alcohol treatment requirement': a report names it in full, without the short name."""
+    return BY_REQUIREMENT[requirement].with_article(short=False)

@@ -89,13 +89,15 @@ CONFIG_ENV = "RARPLAN_CONFIG"  # the settings file (docs/deliver.md reads `[enfo
 class CatalogueSettings(BaseModel):
     """The settings file's `[catalogue]` table: the catalogues to use, names or files."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build (both): built when a settings file is read, not on import
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     use: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # other tables are other commands' settings
+    # other tables are other commands' settings
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     catalogue: CatalogueSettings | None = None
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rarplan.catalogue.compiled import CompiledCatalogue
 from rarplan.catalogue.rules import Condition, Criterion, conditions
 from rarplan.model.case import REGION_NAMES, ProbationRegion
 from rarplan.model.dates import HHMM
 from rarplan.model.errors import InvalidInput
 from rarplan.model.needs import NeedArea
+
+if TYPE_CHECKING:
+    from rarplan.catalogue.compiled import CompiledCatalogue
 
 SessionKind = Literal[
     "group", "individual", "pre_group", "three_way", "assessment", "conference", "full_day"
@@ -265,6 +267,8 @@ class Catalogue:
     def compiled(self) -> CompiledCatalogue:
         """The catalogue made ready for assessing cases, with the assessment's memos."""
         areas = [self.part_of[e.id].data.regions for e in self.data.intervention]
+        from rarplan.catalogue.compiled import CompiledCatalogue  # assessing needs it, not reading
+
         return CompiledCatalogue(self.data.intervention, areas)
 
     def __getstate__(self) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Output: data on stdout, everything else on stderr; plain text when not a colour terminal."""
+"""Output: data on stdout, everything else on stderr; plain lines when not a terminal."""
 
 from __future__ import annotations
 
@@ -19,31 +19,52 @@ from rarplan.model.errors import ExitCode, InvalidInput, RarplanError, error_fie
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from rarplan.cli.screen import PlainConsole
+
 JSON_SCHEMA_VERSION = 1
 F = TypeVar("F", bound=Callable[..., Any])
 _quiet = False
 
 
-def plain() -> bool:
-    """No colour or styling: NO_COLOR set, TERM=dumb, or stdout not a terminal."""
-    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb" or not sys.stdout.isatty()
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal rich can draw on (not a file, a pipe, TERM=dumb)."""
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 @functools.cache
-def console() -> Console:
+def console() -> Console | PlainConsole:
+    """Where a command shows its result: rich on a terminal (colour unless NO_COLOR), plain
+    lines anywhere else (rarplan.cli.screen)."""
+    if not stdout_is_terminal():
+        from rarplan.cli.screen import PlainConsole
+
+        return PlainConsole()
     from rich.console import Console
 
-    if plain():
-        return Console(
-            no_color=True,
-            highlight=False,
-            emoji=False,
-            color_system=None,
-            force_terminal=False,
-            soft_wrap=False,
-            width=_width(),
-        )
     return Console(highlight=False, emoji=False)
+
+
+@functools.cache
+def rich_console() -> Console:
+    """rich's console on stdout whatever stdout is: for the interactive assessment, which an
+    officer answers at a terminal (its tests drive it through a pipe, without colour)."""
+    from rich.console import Console
+
+    if stdout_is_terminal() and "NO_COLOR" not in os.environ:
+        return Console(highlight=False, emoji=False)
+    try:
+        width = int(os.environ.get("COLUMNS", "100"))
+    except ValueError:
+        width = 100
+    return Console(
+        no_color=True,
+        highlight=False,
+        emoji=False,
+        color_system=None,
+        force_terminal=False,
+        soft_wrap=False,
+        width=width,
+    )
 
 
 @functools.cache
@@ -60,13 +81,6 @@ def err_console() -> Console:
         no_color=quiet_colour,
         color_system=None if quiet_colour else "auto",
     )
-
-
-def _width() -> int:
-    try:
-        return int(os.environ.get("COLUMNS", "100"))
-    except ValueError:
-        return 100
 
 
 def short_date(day: date, year: bool = False) -> str:

@@ -43,7 +43,7 @@ from rarplan.deliver.attendance_file import (  # noqa: F401 (re-exported for cal
     parse_attendance,
     read_attendance,
 )
-from rarplan.files.validation import format_errors
+from rarplan.files.validation import did_you_mean, format_errors
 from rarplan.model.contacts import (
     ACTION_LABELS,
     LABELS,
@@ -162,40 +162,52 @@ def apply_attendance(
         )
     appointments = {appointment_key(a): a for a in plan.schedule.appointments}
     existing = {record_key(r): i for i, r in enumerate(plan.attendance)}
+    keys = [*appointments, *existing]
+    known = sorted({key[1] for key in keys})
     problems: list[str] = []
-    wanted: dict[Key, Entry] = {}
-    for entry in entries:
+    wanted: dict[Key, tuple[str, AttendanceRow]] = {}  # each appointment: its first row
+    for entry in entries:  # in the file's order, each problem named once with its row
         row = entry.row
         where = f"{source}: {entry.where}"
+        problems.extend(entry.problems)  # a row that could not be read says why
+        named = row.intervention if row is not None else entry.intervention
+        if named and len(named) <= 80 and named not in known:
+            problems.append(f"{_at(where, 'intervention')}: {_not_in_plan(named, known)}")
+            continue
+        if row is None:
+            continue
         if row.key not in appointments and row.key not in existing:
             problems.append(
                 f"{where}: no appointment in the schedule on {row.date.isoformat()} for "
-                f"{row.intervention} session {row.session}"
+                f"{row.intervention} session {row.session}" + _nearest(row.key, keys)
             )
             continue
         if row.date > today:
             problems.append(
-                f"{where}: date: {row.date.isoformat()} is after today ({today.isoformat()}); "
-                "record attendance once the appointment has happened"
+                f"{_at(where, 'date')}: {row.date.isoformat()} is after today "
+                f"({today.isoformat()}); record attendance once the appointment has happened"
             )
             continue
         earlier = wanted.get(row.key)
-        if earlier is not None and (earlier.row.outcome, earlier.row.note) != (
+        if earlier is not None and (earlier[1].outcome, earlier[1].note) != (
             row.outcome,
             row.note,
         ):
             problems.append(
-                f"{where}: the same appointment as {earlier.where} with a different outcome "
+                f"{where}: the same appointment as {earlier[0]} with a different outcome "
                 "or note; keep one"
             )
             continue
-        wanted.setdefault(row.key, entry)
+        wanted.setdefault(row.key, (entry.where, row))
     if problems:
-        raise _error(problems, hint="a row names an appointment by date, intervention, session")
+        unmatched = set(problems) - {p for entry in entries for p in entry.problems}
+        raise _error(
+            list(dict.fromkeys(problems)),
+            hint="a row names an appointment by date, intervention, session" if unmatched else "",
+        )
 
     applied = Applied()
-    for key, entry in wanted.items():
-        row = entry.row
+    for key, (_, row) in wanted.items():
         index = existing.get(key)
         old = plan.attendance[index] if index is not None else None
         appointment = appointments.get(key)
@@ -233,6 +245,35 @@ def apply_attendance(
             HistoryEntry(at=now, by=by, action="attendance", reason=_history_reason(applied))
         )
     return applied
+
+
+def _at(where: str, key: str) -> str:
+    """A row's key as the reader names it: 'row 4: date' in a CSV, 'attendance[3].date' in
+    TOML."""
+    return f"{where}.{key}" if where.endswith("]") else f"{where}: {key}"
+
+
+def _not_in_plan(intervention: str, known: list[str]) -> str:
+    """'msrp-hom' is not in the plan's schedule (did you mean 'msrp-home'?); ..."""
+    return (
+        f"'{intervention}' is not in the plan's schedule{did_you_mean(intervention, known)}; "
+        + f"the schedule has {', '.join(known) or 'none'}"
+    )
+
+
+def _nearest(key: Key, keys: Iterable[Key]) -> str:
+    """Where the row's session is in the schedule, or which sessions its intervention has on
+    its date: ' (msrp-home session 2 is on 2027-01-18)', for a date or session slip."""
+    when, intervention, session = key
+    dates = sorted({d for d, i, s in keys if i == intervention and s == session})
+    if dates:
+        shown = ", ".join(d.isoformat() for d in dates[:3]) + (", ..." if len(dates) > 3 else "")
+        return f" ({intervention} session {session} is on {shown})"
+    sessions = sorted({s for d, i, s in keys if i == intervention and d == when})
+    if sessions:
+        listed = ", ".join(str(s) for s in sessions)
+        return f" ({intervention} on {when.isoformat()}: session {listed})"
+    return ""
 
 
 def _history_reason(applied: Applied) -> str:

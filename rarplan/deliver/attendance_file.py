@@ -1,5 +1,11 @@
 """Reading attendance files: TOML `[[attendance]]` tables, or CSV with the columns
-`date, intervention, session, outcome, note` (README, "The attendance file")."""
+`date, intervention, session, outcome, note` (docs/deliver.md, "The attendance file").
+
+A file whose form is wrong (not CSV, an unknown column, no rows) is refused at once. A row that
+cannot be read (a bad date, an unknown outcome) is kept as an `Entry` with its problems and no
+row: matching the rows to the plan (`rarplan.deliver.attendance.apply_attendance`) reports them
+with the rows that name no appointment, so one run names every problem of the file.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from rarplan.files.validation import did_you_mean, format_errors
+from rarplan.files.validation import did_you_mean, format_errors, problems_by_item
 from rarplan.files.validation import problems_error as _error
 from rarplan.model.contacts import LATE_NOTE, OUTCOMES, outcome_word, parse_outcome, with_late
 from rarplan.model.dates import parse_date
@@ -82,10 +88,19 @@ class AttendanceFile(BaseModel):
 
 @dataclass(frozen=True)
 class Entry:
-    """A row read from a file, with where it came from ('row 4', 'attendance[3]')."""
+    """A row read from a file, with where it came from ('row 4', 'attendance[3]'); a row that
+    could not be read has no `row`, its `problems` (`file: where: what` lines) and the
+    intervention it names as written, so that is checked against the plan too."""
 
     where: str
-    row: AttendanceRow
+    row: AttendanceRow | None
+    problems: tuple[str, ...] = ()
+    intervention: str = ""
+
+
+def _unread(where: str, problems: list[str], item: object) -> Entry:
+    named = item.get("intervention") if isinstance(item, dict) else None
+    return Entry(where, None, tuple(problems), named.strip() if isinstance(named, str) else "")
 
 
 def _is_csv(text: str, name: str) -> bool:
@@ -99,7 +114,8 @@ def _is_csv(text: str, name: str) -> bool:
 
 
 def parse_attendance(text: str, name: str) -> list[Entry]:
-    """Rows from a CSV (by the `.csv` ending or a `date,...` header) or TOML/JSON file."""
+    """Rows from a CSV (by the `.csv` ending or a `date,...` header) or TOML/JSON file; a row
+    that cannot be read comes with its problems (see the module's notes)."""
     entries = _parse_csv(text, name) if _is_csv(text, name) else _parse_toml(text, name)
     if not entries:
         raise InvalidInput(f"{name}: no attendance rows", hint="one row per appointment")
@@ -107,7 +123,7 @@ def parse_attendance(text: str, name: str) -> list[Entry]:
 
 
 def read_attendance(source: str | Path) -> tuple[list[Entry], str]:
-    """Read and check an attendance file ('-' for stdin)."""
+    """Read an attendance file ('-' for stdin): its rows, each read or with its problems."""
     from rarplan.files.storage import decode, read_bytes
 
     data, name = read_bytes(source)
@@ -121,7 +137,18 @@ def _parse_toml(text: str, name: str) -> list[Entry]:
     try:
         parsed = AttendanceFile.model_validate(raw)
     except ValidationError as exc:
-        raise _error(format_errors(exc, name, raw, model=AttendanceFile)) from None
+        problems = format_errors(exc, name, raw, model=AttendanceFile)
+        by_item, whole = problems_by_item(problems, name, "attendance")
+        if whole:  # the file's form (no `attendance` table, an unknown key): no rows to match
+            raise _error(problems) from None
+        entries = []
+        for i, item in enumerate(raw["attendance"]):
+            where = f"attendance[{i}]"
+            if i in by_item:
+                entries.append(_unread(where, by_item[i], item))
+            else:
+                entries.append(Entry(where, AttendanceRow.model_validate(item)))
+        return entries
     return [Entry(f"attendance[{i}]", row) for i, row in enumerate(parsed.attendance)]
 
 
@@ -151,20 +178,19 @@ def _parse_csv(text: str, name: str) -> list[Entry]:
     if len(set(header)) != len(header):
         raise InvalidInput(f"{name}: row 1: a column is named twice")
     entries: list[Entry] = []
-    problems: list[str] = []
     # Rows are numbered as a spreadsheet shows them: the header is row 1.
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         where = f"row {number}"
         if len(cells) > len(header):
-            problems.append(f"{name}: {where}: {len(cells)} cells, but {len(header)} columns")
+            problem = f"{name}: {where}: {len(cells)} cells, but {len(header)} columns"
+            entries.append(_unread(where, [problem], dict(zip(header, cells, strict=False))))
             continue
         record: dict[str, Any] = dict(zip(header, cells, strict=False))
         try:
             entries.append(Entry(where, AttendanceRow.model_validate(record)))
         except ValidationError as exc:
-            problems.extend(format_errors(exc, f"{name}: {where}", record, model=AttendanceRow))
-    if problems:
-        raise _error(problems)
+            problems = format_errors(exc, f"{name}: {where}", record, model=AttendanceRow)
+            entries.append(_unread(where, problems, record))
     return entries

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rarplan.files.validation import did_you_mean, format_errors
+from rarplan.files.validation import did_you_mean, format_errors, problems_by_item
 from rarplan.files.validation import problems_error as _error
 from rarplan.model.plan import OutcomeResult, OutcomeReview, Plan
 
@@ -59,19 +59,38 @@ class OutcomesFile(_Model):
 
 @dataclass(frozen=True)
 class OutcomeEntry:
-    where: str  # 'outcome[2]'
-    row: OutcomeRow
+    """A row of an outcomes file ('outcome[2]'); one that could not be read has no `row`, its
+    `problems` and the intervention it names as written, so `resolve_outcomes` reports them
+    with the rows that do not match the plan: one run names every problem of the file."""
+
+    where: str
+    row: OutcomeRow | None
+    problems: tuple[str, ...] = ()
+    intervention: str = ""
 
 
 def read_outcomes(source: str | Path) -> tuple[list[OutcomeEntry], str]:
-    """Read an outcomes file (TOML, or JSON by its ending; '-' for stdin)."""
+    """Read an outcomes file (TOML, or JSON by its ending; '-' for stdin): its rows, each read
+    or with its problems. A file without `[[outcome]]` rows, or with another key, is refused."""
     from rarplan.files.storage import load_document
 
     raw, name = load_document(source)
     try:
         parsed = OutcomesFile.model_validate(raw)
     except ValidationError as exc:
-        raise _error(format_errors(exc, name, raw, model=OutcomesFile)) from None
+        problems = format_errors(exc, name, raw, model=OutcomesFile)
+        by_item, whole = problems_by_item(problems, name, "outcome")
+        if whole:
+            raise _error(problems) from None
+        entries = []
+        for i, item in enumerate(raw["outcome"]):
+            if i in by_item:
+                named = item.get("intervention") if isinstance(item, dict) else None
+                written = named.strip() if isinstance(named, str) else ""
+                entries.append(OutcomeEntry(f"outcome[{i}]", None, tuple(by_item[i]), written))
+            else:
+                entries.append(OutcomeEntry(f"outcome[{i}]", OutcomeRow.model_validate(item)))
+        return entries, name
     return [OutcomeEntry(f"outcome[{i}]", row) for i, row in enumerate(parsed.outcome)], name
 
 
@@ -83,25 +102,32 @@ def desired_outcomes(plan: Plan) -> list[tuple[str, str]]:
 def resolve_outcomes(
     plan: Plan, entries: Sequence[OutcomeEntry], source: str
 ) -> list[OutcomeReview]:
-    """Turn file rows into reviews of the plan's desired outcomes; name every row that fails."""
+    """Turn file rows into reviews of the plan's desired outcomes; name every row that fails,
+    those that could not be read too, in the file's order."""
     by_id = {s.id: s.desired_outcomes for s in plan.selected}
     problems: list[str] = []
     reviews: list[OutcomeReview] = []
     for entry in entries:
         row = entry.row
         where = f"{source}: {entry.where}"
-        texts = by_id.get(row.intervention)
-        if texts is None:
+        problems.extend(entry.problems)
+        named = row.intervention if row is not None else entry.intervention
+        if named and len(named) <= 80 and named not in by_id:
             problems.append(
-                f"{where}: intervention: '{row.intervention}' is not in the plan; the plan has "
+                f"{where}.intervention: '{named}' is not in the plan"
+                + did_you_mean(named, list(by_id))
+                + "; the plan has "
                 + (", ".join(by_id) or "none")
             )
             continue
+        if row is None:
+            continue
+        texts = by_id[row.intervention]
         text = _match(row.outcome, texts)
         if text is None:
             listed = "; ".join(f"{i}. {t}" for i, t in enumerate(texts, start=1)) or "none"
             problems.append(
-                f"{where}: outcome: not a desired outcome of {row.intervention}; they are: {listed}"
+                f"{where}.outcome: not a desired outcome of {row.intervention}; they are: {listed}"
             )
             continue
         reviews.append(
@@ -110,7 +136,11 @@ def resolve_outcomes(
             )
         )
     if problems:
-        raise _error(problems, hint="name the intervention and the outcome's text or number")
+        unmatched = set(problems) - {p for entry in entries for p in entry.problems}
+        raise _error(
+            list(dict.fromkeys(problems)),
+            hint="name the intervention and the outcome's text or number" if unmatched else "",
+        )
     return reviews
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from rarplan.assess.assessment import activity_words, needs_left
+from rarplan.assess.treatment import needs_left
+from rarplan.assess.wording import activity_words
 from rarplan.catalogue.models import Catalogue, Intervention
 from rarplan.catalogue.rules import Condition
 from rarplan.model.case import ORDER_NAMES

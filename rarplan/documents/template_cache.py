@@ -8,12 +8,14 @@ environment's settings (autoescaping above all), which jinja2 does not check: ea
 has its own folder, named by its kind (HTML or text) and a digest of the source of the module
 that sets it up, so changing a setting starts a new folder. The entries live in the user's own
 cache folder (rarplan.files.cache), as Python's compiled modules live in `__pycache__`; one
-that cannot be read is compiled again and rewritten.
+that cannot be read is compiled again and rewritten. When a template is compiled into a new
+folder, the same kind's folders of other digests (an older rarplan's) are removed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -23,8 +25,9 @@ from rarplan.files import cache
 
 
 class TemplateCache(BytecodeCache):
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, kind: str) -> None:
         self.folder = folder
+        self.kind = kind
 
     def _path(self, bucket: Bucket) -> Path:
         return self.folder / f"{bucket.key}.jinja"
@@ -40,6 +43,9 @@ class TemplateCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         cache.write(self._path(bucket), bucket.bytecode_to_string())
+        for other in self.folder.parent.glob(f"templates-{self.kind}-*"):
+            if other != self.folder:
+                shutil.rmtree(other, ignore_errors=True)
 
 
 def template_cache(kind: str, configured_in: str) -> TemplateCache | None:
@@ -47,4 +53,4 @@ def template_cache(kind: str, configured_in: str) -> TemplateCache | None:
     when there is no cache folder to use."""
     digest = hashlib.sha256(Path(configured_in).read_bytes()).hexdigest()[:16]
     folder = cache.folder(f"templates-{kind}-{digest}")
-    return TemplateCache(folder) if folder is not None else None
+    return TemplateCache(folder, kind) if folder is not None else None

@@ -9,6 +9,9 @@ faster but never change what it does.
 The folder is `$XDG_CACHE_HOME/rarplan`, else `~/.cache/rarplan` (crash logs go there too). It
 is the user's own: created 0700, its files 0600 (rarplan.files.storage), and on systems with
 owners a folder belonging to someone else is not used (then nothing is cached).
+
+Each sub-folder keeps its newest KEEP files: a changed catalogue or a new rarplan names a new
+file, and the old ones would otherwise pile up; the oldest go when a new one is written.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import contextlib
 import os
 import stat
 from pathlib import Path
+
+KEEP = 16  # files a sub-folder keeps: a few catalogues, each across a few versions
 
 
 def base_folder() -> Path:
@@ -66,3 +71,13 @@ def write(path: Path, data: bytes) -> None:
 
     with contextlib.suppress(OSError, RarplanError):
         atomic_write(path, data, overwrite=True, keep=False, durable=False)
+        _tidy(path.parent, path.suffix)
+
+
+def _tidy(where: Path, suffix: str) -> None:
+    """Remove all but the newest KEEP `*suffix` files of a cache folder (rarplan's own files:
+    the folder is rarplan's; nothing else is touched)."""
+    with contextlib.suppress(OSError):
+        files = [(p.stat().st_mtime, p) for p in where.glob(f"*{suffix}") if p.is_file()]
+        for _, old in sorted(files, reverse=True)[KEEP:]:
+            old.unlink(missing_ok=True)

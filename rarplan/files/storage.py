@@ -21,8 +21,9 @@ Plan files hold criminal-offence data about a person, so every write keeps four 
   temporary is moved over the target with `os.replace`, keeping the old file in
   `.rarplan-history/` first unless told not to.
 - **One writer at a time.** Updating a plan holds `.NAME.lock` beside it (owner-only; it
-  names no person and holds no data) through `filelock`, which uses the operating system's
-  own lock (flock on POSIX, LockFileEx on Windows), released by the system if rarplan dies.
+  names no person and holds no data) with the operating system's own lock (`flock` on POSIX,
+  `msvcrt.locking` on Windows: `rarplan.files.locking`), released by the system if rarplan
+  dies.
   A second writer waits up to RARPLAN_LOCK_TIMEOUT seconds (default 5), then fails (exit 5).
 
 After a rename the folder is fsynced too, so the new name survives a power cut, where the
@@ -49,6 +50,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from rarplan.files import locking
 from rarplan.model.errors import FileLocked, InvalidInput, WouldOverwrite
 
 HISTORY_DIR = ".rarplan-history"
@@ -474,19 +476,19 @@ def lock_timeout() -> float:
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def _claim_lock_file(lock_path: Path) -> None:
-    """Make sure the lock file is a plain file of ours before the lock library opens it (it
-    opens with O_TRUNC, which through a planted link would empty the link's target)."""
+def _open_lock_file(lock_path: Path) -> int:
+    """Open (or make) the lock file, a plain owner-only file of ours: never through a planted
+    symbolic link, and never truncated (nothing is written to it)."""
     if os.path.islink(lock_path):
         raise InvalidInput(
             f"{lock_path}: the lock file is a symbolic link; rarplan does not follow it",
             hint="remove the link, then try again",
         )
+    flags = os.O_RDWR | os.O_CREAT | _NO_FOLLOW | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o600)
+        return os.open(lock_path, flags, 0o600)
     except OSError as exc:
         raise InvalidInput(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
-    os.close(fd)
 
 
 @contextlib.contextmanager
@@ -503,22 +505,21 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
         )
     wait = lock_timeout() if timeout is None else timeout
     lock_path = target.parent / f".{target.name}.lock"
-    _claim_lock_file(lock_path)
-
-    from filelock import FileLock, Timeout  # here, not at the top: start-up stays fast
-
-    # No soft fallback: it would write the host's name (often a person's) into the file.
-    lock = FileLock(lock_path, timeout=wait, mode=0o600, fallback_to_soft=False)
+    fd = _open_lock_file(lock_path)
     try:
-        lock.acquire()
-    except Timeout:
-        raise FileLocked(
-            f"{target}: locked by another rarplan process ({lock_path})",
-            hint="wait for it to finish, then try again",
-        ) from None
-    except OSError as exc:
-        raise InvalidInput(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
-    try:
-        yield
+        try:
+            taken = locking.lock(fd, wait)
+        except OSError as exc:
+            raise InvalidInput(f"{lock_path}: cannot lock: {exc.strerror or exc}") from None
+        if not taken:
+            raise FileLocked(
+                f"{target}: locked by another rarplan process ({lock_path})",
+                hint="wait for it to finish, then try again",
+            )
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):  # closing the file lets it go in any case
+                locking.unlock(fd)
     finally:
-        lock.release()
+        os.close(fd)

@@ -19,6 +19,7 @@ documents people read, such as the completion record).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -65,6 +66,7 @@ def _is_array_of_tables(value: list[Any]) -> bool:
     return bool(value) and all(isinstance(v, dict) for v in value)
 
 
+@functools.lru_cache(maxsize=4096)  # a document's keys repeat: the models' field names
 def _key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else _string(key)
 

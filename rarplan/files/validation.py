@@ -162,6 +162,24 @@ def format_errors(
     return lines
 
 
+def problems_by_item(
+    problems: list[str], file: str, table: str
+) -> tuple[dict[int, list[str]], list[str]]:
+    """`format_errors` lines grouped by the item of the list `table` they are about
+    ('file: table[3].key: what' under 3), and the lines about the file as a whole; so a
+    reader can keep the items that read and check them further, naming every problem."""
+    item = re.compile(re.escape(f"{file}: {table}[") + r"(\d+)\](?:[.:]|$)")
+    by_item: dict[int, list[str]] = {}
+    whole: list[str] = []
+    for problem in problems:
+        found = item.match(problem)
+        if found is None:
+            whole.append(problem)
+        else:
+            by_item.setdefault(int(found[1]), []).append(problem)
+    return by_item, whole
+
+
 def problems_error(
     problems: list[str], hint: str = "", needs: tuple[str, ...] = ()
 ) -> InvalidInput:
@@ -181,11 +199,13 @@ def summary(problems: list[str]) -> str:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
-    """The words " (did you mean 'ogrs'?)" when a choice is close to `word` (difflib)."""
+    """The words " (did you mean 'ogrs'?)" when a choice is close to `word` (difflib), in
+    any case ('MSRP-Home' is close to 'msrp-home')."""
     import difflib
 
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
 
 
 # What each kind of rarplan file is called, and the command that takes it: given the wrong

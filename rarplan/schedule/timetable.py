@@ -24,7 +24,8 @@ from rarplan.schedule.sessions import Slot
 
 
 class GroupTime(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build (both): built when a timetable file is read, not on import
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     weekday: Literal["mon", "tue", "wed", "thu", "fri"]
     start: Annotated[str, Field(pattern=HHMM)]
@@ -32,7 +33,7 @@ class GroupTime(BaseModel):
 
 
 class TimetableFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     schema_version: Literal[1] = 1
     timetable: dict[str, GroupTime] = Field(min_length=1)

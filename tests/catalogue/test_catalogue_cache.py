@@ -144,3 +144,19 @@ def test_a_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):
     path = _copy_of_shipped(tmp_path)
     assert len(_load_fresh(path)) == len(cat.load(cat.default_path()))
     assert not any((cache.base_folder() / "catalogue").iterdir())
+
+
+def test_old_copies_do_not_pile_up(tmp_path):
+    """Each changed catalogue names a new copy; the folder keeps the newest KEEP of them."""
+    path = _copy_of_shipped(tmp_path)
+    made = []
+    for n in range(cache.KEEP + 3):
+        text = cat.default_path().read_text("utf-8")
+        path.write_text(text.replace("provider = ", f"# edit {n}\nprovider = ", 1), "utf-8")
+        _load_fresh(path)
+        made.append(_cache_file(path))
+        os.utime(made[-1], (1_000_000 + n, 1_000_000 + n))  # written in this order
+    kept = sorted((cache.base_folder() / "catalogue").glob("*.json"))
+    assert len(kept) == cache.KEEP
+    assert set(made[-cache.KEEP :]) == set(kept)
+    assert _load_fresh(path).data.provider  # the newest still read back

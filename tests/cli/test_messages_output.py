@@ -26,6 +26,7 @@ runner = CliRunner()
 def narrow(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """An 80-column terminal (the console is made once a process: made again here)."""
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
     output.console.cache_clear()
     yield
     output.console.cache_clear()

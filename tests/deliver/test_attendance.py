@@ -515,6 +515,33 @@ def test_apply_checks_everything_before_changing():
     assert plan.attendance == [] and plan.history == []
 
 
+def test_a_row_that_cannot_be_read_travels_with_its_problems():
+    """Reading keeps an unreadable row (its problems, the intervention as written) so that
+    matching names it beside the rows that match nothing: one pass over the file."""
+    entries = att.parse_attendance(
+        HEADER + "32/01/2027, msrp-hom ,1,attended,\n2027-01-11,job-clb,1,attended,\n", "a.csv"
+    )
+    assert [(e.where, e.row is None, e.intervention) for e in entries] == [
+        ("row 2", True, "msrp-hom"),
+        ("row 3", False, ""),
+    ]
+    assert entries[0].problems == (
+        "a.csv: row 2: date: '32/01/2027' is not a date; write YYYY-MM-DD (or DD/MM/YYYY)",
+    )
+    plan = scheduled_plan()
+    with pytest.raises(InvalidInput) as caught:
+        att.apply_attendance(
+            plan, entries, "a.csv", today=date(2027, 3, 1), now=datetime(2027, 3, 1)
+        )
+    assert [p.split(": ", 3)[1:3] for p in caught.value.problems] == [
+        ["row 2", "date"],
+        ["row 2", "intervention"],
+        ["row 3", "intervention"],
+    ]
+    assert "(did you mean 'job-club'?)" in caught.value.problems[2]
+    assert plan.attendance == [] and plan.history == []
+
+
 # --- interactive -----------------------------------------------------------------------------
 
 

@@ -206,11 +206,11 @@ def test_every_desired_outcome_needs_a_result():
     [
         (
             '[[outcome]]\nintervention = "nope"\noutcome = 1\nresult = "achieved"\n',
-            "o.toml: outcome[0]: intervention: 'nope' is not in the plan",
+            "o.toml: outcome[0].intervention: 'nope' is not in the plan",
         ),
         (
             '[[outcome]]\nintervention = "job-club"\noutcome = 2\nresult = "achieved"\n',
-            "o.toml: outcome[0]: outcome: not a desired outcome of job-club; they are: "
+            "o.toml: outcome[0].outcome: not a desired outcome of job-club; they are: "
             "1. Outcome for job-club",
         ),
         (

@@ -4,13 +4,15 @@ code, and a damaged entry is compiled again."""
 
 from __future__ import annotations
 
+import hashlib
+import types
 from pathlib import Path
 
 import pytest
 from jinja2.bccache import bc_magic
 
 from rarplan.catalogue import load as catalogue
-from rarplan.documents import render
+from rarplan.documents import render, template_cache
 from rarplan.files import cache
 from tests import factories
 
@@ -85,3 +87,21 @@ def test_no_cache_folder_to_use_is_no_error(tmp_path, monkeypatch):
     _new_process()
     assert "RAR" in _doc("person", "md")
     _new_process()
+
+
+def test_an_older_versions_compiled_templates_are_removed(monkeypatch):
+    """A new rarplan (another digest of the set-up module) compiles into a new folder and
+    removes the old one of the same kind; the other kind's folder stays."""
+    _new_process()
+    _doc("person", "html")
+    _doc("person", "md")
+    old_html = {p.parent for p in _entries() if p.parent.name.startswith("templates-html-")}
+    assert len(old_html) == 1
+    text = {p.parent for p in _entries() if p.parent.name.startswith("templates-text-")}
+    newer = types.SimpleNamespace(sha256=lambda data: hashlib.sha256(data + b" a new version"))
+    monkeypatch.setattr(template_cache, "hashlib", newer)  # this module's digest only
+    _new_process()
+    assert _doc("person", "html")
+    folders = {p.parent for p in _entries()}
+    assert not old_html & folders
+    assert text <= folders

@@ -63,14 +63,14 @@ def agenda(
 
 
 def _table(items: list[Any], span: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     from rarplan.cli.output import console
+    from rarplan.cli.screen import Table, escape
     from rarplan.model.contacts import LABELS
 
     places = any(i.appointment.place for i in items)  # the column only when one is known
-    table = Table(box=None, pad_edge=False, header_style="bold", title=f"Agenda {span}")
+    table = Table(
+        title=f"Agenda {span}", box=None, options={"pad_edge": False, "header_style": "bold"}
+    )
     for name in ("Date", "Time", "CRN", "File", "What", "RAR day", "Place", "Outcome"):
         if name != "Place" or places:
             table.add_column(name, no_wrap=name not in ("Place", "Outcome"))
@@ -80,10 +80,10 @@ def _table(items: list[Any], span: str) -> None:
             f"{a.date:%a} {a.date.isoformat()}",
             a.start,
             item.crn,
-            Path(item.file).name,
-            Text(f"{a.intervention} session {a.session}" + (" again" if a.offer else "")),
+            escape(Path(item.file).name),
+            escape(f"{a.intervention} session {a.session}" + (" again" if a.offer else "")),
             "yes" if a.counts_towards_rar else "no",
-            *([Text(a.place or "-")] if places else []),
+            *([escape(a.place or "-")] if places else []),
             LABELS[item.outcome] if item.outcome else "-",
         ]
         table.add_row(*cells)

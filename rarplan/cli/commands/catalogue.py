@@ -69,8 +69,7 @@ def list_(
     if json_output:
         emit_json({"provider": catalogue.data.provider, "interventions": rows})
         return
-    from rich.table import Table
-
+    from rarplan.cli.screen import Table, escape
     from rarplan.model.needs import NEED_SHORT
 
     table = Table(
@@ -93,7 +92,8 @@ def list_(
             row["duration"],
             row["delivery"].replace("_", "-"),
         ]
-        table.add_row(*cells, *([row["catalogue"]] if several else []))
+        cells += [row["catalogue"]] if several else []
+        table.add_row(*(escape(cell) for cell in cells))
     console().print(table)
 
 
@@ -117,7 +117,7 @@ def show(
     if json_output:
         emit_json({"intervention": data})
         return
-    from rich.markup import escape
+    from rarplan.cli.screen import escape
 
     out = console()
     data = _escaped(data, escape)

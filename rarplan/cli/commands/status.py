@@ -79,12 +79,11 @@ def status(
 
 
 def _table(caseload: Any) -> None:
-    from rich.table import Table
-
     from rarplan.cli.output import console, short_date
+    from rarplan.cli.screen import Table, escape
 
     flags = {"warning": " warn", "breach_consideration": " BREACH", "none": ""}
-    table = Table(box=None, pad_edge=False, header_style="bold")
+    table = Table(box=None, options={"pad_edge": False, "header_style": "bold"})
     numbers = {"Days", "Failures", "To record"}
     # A plan named CRN.plan.toml needs no File column: 80 columns then hold every other one
     # whole (issue 20). A folder with any other name shows the column for every row.
@@ -113,7 +112,7 @@ def _table(caseload: Any) -> None:
             risk = "-"
         cells = [
             row.crn,
-            *([] if named_by_crn else [Path(row.file).name]),
+            *([] if named_by_crn else [escape(Path(row.file).name)]),
             row.band,
             # done / planned / ordered
             f"{row.rar_days_completed}/{num(row.rar_days_planned)}/{num(row.rar_days_ordered)}",
@@ -121,7 +120,7 @@ def _table(caseload: Any) -> None:
             short_date(row.order_end, year=True) if row.order_end else "-",
             f"{row.unacceptable_absences}{flags[row.action_due]}",
             str(row.unrecorded) if row.unrecorded else "-",
-            risk,
+            escape(risk),
         ]
         table.add_row(*cells)
     console().print(table)

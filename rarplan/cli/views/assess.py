@@ -1,4 +1,4 @@
-"""The assessment shown at a terminal (rich), plain when not a colour terminal."""
+"""The assessment as the officer reads it (rich on a terminal, plain lines elsewhere)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ STATUS_STYLE = {"eligible": "green", "check": "yellow", "excluded": "red"}
 
 
 def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> None:
-    from rich.markup import escape as e
-    from rich.table import Table
-
     from rarplan.cli.output import console
+    from rarplan.cli.screen import Table
+    from rarplan.cli.screen import escape as e
 
     out = console()
     a = plan.assessment
@@ -33,9 +32,9 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     needs = ", ".join(NEED_LABELS[n] for n in a.needs) or "none recorded"
     out.print(f"Needs ({len(a.needs)}): {needs}")
     if a.treatment_requirements:
-        from rarplan.assess.assessment import TREATMENT_NAMES
+        from rarplan.assess.treatment import titled
 
-        names = [TREATMENT_NAMES.get(t, t.replace("_", " ")) for t in a.treatment_requirements]
+        names = [titled(t) for t in a.treatment_requirements]
         out.print("Treatment first: " + ", ".join(names))
     if a.propose_rar:
         court = plan.case.sentence.rar_max_days
@@ -46,7 +45,9 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     else:
         out.print("[bold]No RAR proposed.[/bold]")
 
-    table = Table(title="Interventions for the identified needs", expand=out.width < 100)
+    table = Table(
+        title="Interventions for the identified needs", options={"expand": out.width < 100}
+    )
     # Names wrap (never cut short): the intervention and its need areas in words, the id
     # under the name (for `rarplan amend`); each reason once, numbered below the table.
     table.add_column("intervention", ratio=5, overflow="fold")
@@ -90,12 +91,14 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
         out.print(notes)
     if hidden:
         other = "custody" if setting == "community" else "community"
-        out.print(f"({hidden} {other}-only service(s) not shown; see --json)")
+        services = "service" if hidden == 1 else "services"
+        out.print(f"({hidden} {other}-only {services} not shown; see --json)")
     if elsewhere:
         from rarplan.model.case import REGION_NAMES
 
         where = REGION_NAMES[region] if region else ""
-        out.print(f"({elsewhere} intervention(s) not offered in {where} not shown; see --json)")
+        what = "intervention" if elsewhere == 1 else "interventions"
+        out.print(f"({elsewhere} {what} not offered in {where} not shown; see --json)")
     if plan.selected:
         out.print(
             "[bold]Selected[/bold] (✔): "

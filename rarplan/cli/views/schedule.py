@@ -21,18 +21,15 @@ def _end(start: str, minutes: int) -> str:
 
 
 def print_timetable(plan: Plan, outcome: Outcome) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     from rarplan.cli.output import console
+    from rarplan.cli.screen import Table, escape
     from rarplan.model.rardays import missed
     from rarplan.schedule.ics import short_name
 
     s = outcome.schedule
     rar_max = outcome.rar_max_days
     title = f"RAR timetable {plan.crn}: version {s.version}, {s.strategy}"
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=True)
+    table = Table(title=title, box="simple_head", options={"title_justify": "left", "expand": True})
     for header in ("Date", "Time", "What", "Session", "Counts", "RAR days"):
         table.add_column(header, no_wrap=header != "What", ratio=1 if header == "What" else None)
     totals: dict[str, int] = {}
@@ -58,7 +55,7 @@ def print_timetable(plan: Plan, outcome: Outcome) -> None:
         table.add_row(
             f"{a.date:%a} {a.date.day} {a.date:%b}",
             f"{a.start}-{_end(a.start, a.minutes)}",
-            Text(what),  # a place or name is text, never rich markup
+            escape(what),  # a place or name is text, never rich markup
             f"{a.session} of {totals[a.intervention]}" + (" again" if a.offer else ""),
             "missed" if happened else "yes" if a.counts_towards_rar else "no",
             f"{len(counted)}/{rar_max}",
@@ -72,4 +69,4 @@ def print_timetable(plan: Plan, outcome: Outcome) -> None:
     )
     for u in s.unscheduled:
         count = f" ({u.sessions} sessions)" if u.sessions else ""
-        out.print(f"Not scheduled: {u.intervention}{count}: {u.reason}")
+        out.print(f"Not scheduled: {u.intervention}{count}: {escape(u.reason)}")

@@ -193,9 +193,9 @@ def echo(message: str, answer: str) -> None:
     """The question and its answer, as one line (wrapped at word boundaries by rich)."""
     from rich.markup import escape
 
-    from rarplan.cli.output import console
+    from rarplan.cli.output import rich_console
 
-    console().print(f"[bold]?[/bold] {escape(message)} [cyan]{escape(answer)}[/cyan]")
+    rich_console().print(f"[bold]?[/bold] {escape(message)} [cyan]{escape(answer)}[/cyan]")
 
 
 def ask_raw_text(

@@ -107,14 +107,14 @@ class Draft:
         self.pending.append(message)
 
     def flush(self) -> None:
-        from rarplan.cli.output import console
+        from rarplan.cli.output import rich_console
 
         for message in self.pending:
             if message.startswith(RULE):
-                console().print()
-                console().rule(message[len(RULE) :])
+                rich_console().print()
+                rich_console().rule(message[len(RULE) :])
             else:
-                console().print(message)
+                rich_console().print(message)
         self.pending.clear()
 
     # --- on disk

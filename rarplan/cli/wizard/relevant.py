@@ -36,7 +36,7 @@ class Relevant:
 
 def relevant(case: Case | None, catalogue: Catalogue) -> Relevant:
     """The facts read for `case` (every fact when there is no case yet)."""
-    from rarplan.assess.assessment import TREATMENT_FOR
+    from rarplan.assess.treatment import TREATMENTS
     from rarplan.catalogue.facts import case_facts
 
     if case is None:
@@ -60,9 +60,9 @@ def relevant(case: Case | None, catalogue: Catalogue) -> Relevant:
                 found.setdefault(cond.fact, set()).update(
                     str(v) for v in compared if isinstance(v, str)
                 )
-    for fact, (_requirement, need) in TREATMENT_FOR.items():
-        if need in needs:
-            found.setdefault(f"circumstances.{fact}", set())
+    for t in TREATMENTS:
+        if t.need in needs:
+            found.setdefault(f"circumstances.{t.fact}", set())
     return Relevant(found)
 
 

@@ -107,9 +107,9 @@ def run_wizard(
 
 
 def _say(message: str) -> None:
-    from rarplan.cli.output import console
+    from rarplan.cli.output import rich_console
 
-    console().print(message)
+    rich_console().print(message)
 
 
 def _prefill(case_file: str | None) -> dict[str, object]:

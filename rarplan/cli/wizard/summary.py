@@ -60,11 +60,11 @@ def assessment(plan: Plan, catalogue: Catalogue, show_all: bool = False) -> None
     from rich.markup import escape as e
     from rich.table import Table
 
-    from rarplan.assess.assessment import TREATMENT_NAMES
-    from rarplan.cli.output import console
+    from rarplan.assess.treatment import titled
+    from rarplan.cli.output import rich_console
     from rarplan.model.needs import NEED_LABELS
 
-    out = console()
+    out = rich_console()
     a = plan.assessment
     has_rar = plan.case.sentence.has_rar
     score = (
@@ -81,7 +81,7 @@ def assessment(plan: Plan, catalogue: Catalogue, show_all: bool = False) -> None
     out.print(line)
     out.print(f"Needs: {', '.join(NEED_LABELS[n] for n in a.needs) or 'none recorded'}")
     if a.treatment_requirements:
-        names = [TREATMENT_NAMES.get(t, t) for t in a.treatment_requirements]
+        names = [titled(t) for t in a.treatment_requirements]
         out.print("Treatment requirement first: " + ", ".join(names))
     if a.propose_rar:
         court = plan.case.sentence.rar_max_days
@@ -159,7 +159,7 @@ def assessment(plan: Plan, catalogue: Catalogue, show_all: bool = False) -> None
 def _answers(s: Session, case: Case, plan: Plan) -> None:
     from rich.table import Table
 
-    from rarplan.cli.output import console
+    from rarplan.cli.output import rich_console
     from rarplan.model.needs import NEED_LABELS
 
     table = Table(title="Your answers", show_header=False, expand=False)
@@ -204,7 +204,7 @@ def _answers(s: Session, case: Case, plan: Plan) -> None:
     agreement = plan.agreement.status.replace("_", " ")
     table.add_row("Agreement", _join([agreement, plan.agreement.note]))
     table.add_row("Officer", plan.responsible_officer)
-    console().print(table)
+    rich_console().print(table)
 
 
 def _questions(catalogue: Catalogue) -> dict[str, str]:
