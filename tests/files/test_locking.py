@@ -5,19 +5,17 @@ once with an OSError; the byte is the one at the handle's position)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from rarplan.files import locking
-
-
-def _open(path: Path) -> int:
-    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 
 class FakeMsvcrt(types.ModuleType):
@@ -52,100 +50,75 @@ def msvcrt(monkeypatch: pytest.MonkeyPatch) -> FakeMsvcrt:
     return fake
 
 
-@pytest.mark.skipif(os.name == "nt", reason="the POSIX branch")
-def test_posix_two_opens_exclude_each_other_until_the_first_lets_go(tmp_path: Path) -> None:
+@pytest.fixture
+def opens(tmp_path: Path) -> Iterator[tuple[int, int]]:
+    """Two opens of one lock file, as two rarplan processes (or threads) would hold."""
     lock_file = tmp_path / ".X1.plan.toml.lock"
-    first, second = _open(lock_file), _open(lock_file)
-    try:
-        assert locking.try_lock(first, "posix")
-        assert not locking.try_lock(second, "posix")
-        locking.unlock(first, "posix")
-        assert locking.try_lock(second, "posix")
-    finally:
-        os.close(first)
-        os.close(second)
+    first = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    second = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    yield first, second
+    for fd in (first, second):
+        with contextlib.suppress(OSError):  # a test may have closed one
+            os.close(fd)
 
 
-@pytest.mark.skipif(os.name == "nt", reason="the POSIX branch")
-def test_posix_closing_the_file_lets_the_lock_go(tmp_path: Path) -> None:
-    """A process that dies closes its files: the system lets its lock go."""
-    lock_file = tmp_path / ".X1.plan.toml.lock"
-    first, second = _open(lock_file), _open(lock_file)
-    try:
-        assert locking.try_lock(first, "posix")
-        os.close(first)
-        assert locking.try_lock(second, "posix")
-    finally:
-        os.close(second)
+@pytest.fixture(params=["posix", "nt"])
+def system(request: pytest.FixtureRequest, msvcrt: FakeMsvcrt) -> str:
+    """Each branch: POSIX's where it runs, Windows' through the stand-in `msvcrt`."""
+    if request.param == "posix" and os.name == "nt":
+        pytest.skip("the POSIX branch")
+    return str(request.param)
 
 
-def test_windows_two_handles_exclude_each_other_until_the_first_lets_go(
-    tmp_path: Path, msvcrt: FakeMsvcrt
+def test_two_opens_exclude_each_other_until_the_first_lets_go(
+    opens: tuple[int, int], system: str
 ) -> None:
-    lock_file = tmp_path / ".X1.plan.toml.lock"
-    first, second = _open(lock_file), _open(lock_file)
-    try:
-        assert locking.try_lock(first, "nt")
-        assert not locking.try_lock(second, "nt")
-        locking.unlock(first, "nt")
-        assert msvcrt.held == {}
-        assert locking.try_lock(second, "nt")
-    finally:
-        os.close(first)
-        os.close(second)
+    first, second = opens
+    assert locking.try_lock(first, system)
+    assert not locking.try_lock(second, system)
+    locking.unlock(first, system)
+    assert locking.try_lock(second, system)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the POSIX branch")
+def test_posix_closing_the_file_lets_the_lock_go(opens: tuple[int, int]) -> None:
+    """A process that dies closes its files: the system lets its lock go."""
+    first, second = opens
+    assert locking.try_lock(first, "posix")
+    os.close(first)
+    assert locking.try_lock(second, "posix")
 
 
 def test_windows_locks_the_first_byte_wherever_the_handle_stands(
-    tmp_path: Path, msvcrt: FakeMsvcrt
+    opens: tuple[int, int], msvcrt: FakeMsvcrt
 ) -> None:
     """`msvcrt.locking` locks from the handle's position: both holders must name byte 0, or
     two of them would lock different bytes and both 'hold' the lock."""
-    lock_file = tmp_path / ".X1.plan.toml.lock"
-    first, second = _open(lock_file), _open(lock_file)
-    try:
-        os.write(second, b"moved")  # the second handle now stands at byte 5
-        assert locking.try_lock(first, "nt")
-        assert not locking.try_lock(second, "nt")
-        assert {byte for _, byte in msvcrt.held} == {0}
-    finally:
-        os.close(first)
-        os.close(second)
+    first, second = opens
+    os.write(second, b"moved")  # the second handle now stands at byte 5
+    assert locking.try_lock(first, "nt")
+    assert not locking.try_lock(second, "nt")
+    assert {byte for _, byte in msvcrt.held} == {0}
+    locking.unlock(first, "nt")
+    assert msvcrt.held == {}
 
 
-@pytest.mark.parametrize("system", ["posix", "nt"])
 def test_a_waiter_gets_the_lock_when_the_holder_lets_go(
-    tmp_path: Path, msvcrt: FakeMsvcrt, system: str
+    opens: tuple[int, int], system: str
 ) -> None:
-    if system == "posix" and os.name == "nt":
-        pytest.skip("the POSIX branch")
-    lock_file = tmp_path / ".X1.plan.toml.lock"
-    holder, waiter = _open(lock_file), _open(lock_file)
-    try:
-        assert locking.try_lock(holder, system)
-        timer = threading.Timer(0.2, locking.unlock, (holder, system))
-        timer.start()
-        assert locking.lock(waiter, 30, system)
-        timer.join()
-    finally:
-        os.close(holder)
-        os.close(waiter)
+    holder, waiter = opens
+    assert locking.try_lock(holder, system)
+    timer = threading.Timer(0.2, locking.unlock, (holder, system))
+    timer.start()
+    assert locking.lock(waiter, 30, system)
+    timer.join()
 
 
-@pytest.mark.parametrize("system", ["posix", "nt"])
-def test_a_waiter_gives_up_when_its_time_runs_out(
-    tmp_path: Path, msvcrt: FakeMsvcrt, system: str
-) -> None:
-    if system == "posix" and os.name == "nt":
-        pytest.skip("the POSIX branch")
-    lock_file = tmp_path / ".X1.plan.toml.lock"
-    holder, waiter = _open(lock_file), _open(lock_file)
-    try:
-        assert locking.try_lock(holder, system)
-        assert not locking.lock(waiter, 0.1, system)
-        assert not locking.lock(waiter, 0, system)  # no wait: one try
-    finally:
-        os.close(holder)
-        os.close(waiter)
+def test_a_waiter_gives_up_when_its_time_runs_out(opens: tuple[int, int], system: str) -> None:
+    holder, waiter = opens
+    assert locking.try_lock(holder, system)
+    assert not locking.lock(waiter, 0.1, system)
+    assert not locking.lock(waiter, 0, system)  # no wait: one try
 
 
 def test_neither_system_module_is_imported_until_a_lock_is_taken() -> None:
