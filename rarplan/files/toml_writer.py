@@ -63,7 +63,8 @@ def _table(out: list[str], table: Mapping[str, Any], name: str, multiline: bool)
 
 
 def _is_array_of_tables(value: list[Any]) -> bool:
-    return bool(value) and all(isinstance(v, dict) for v in value)
+    # the first element decides most lists at once (a list of strings), before `all` is made
+    return bool(value) and isinstance(value[0], dict) and all(isinstance(v, dict) for v in value)
 
 
 @functools.lru_cache(maxsize=4096)  # a document's keys repeat: the models' field names
@@ -76,14 +77,14 @@ def _value(value: Any, multiline: bool = False) -> str:
         return _multiline(value) if multiline and "\n" in value else _string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):  # a tuple of types: faster than `int | float` here
         return repr(value)  # int or float: TOML reads back the same (inf and nan included)
     if isinstance(value, date):  # a datetime is a date too
         return value.isoformat()
     if isinstance(value, time) and value.utcoffset() is None:
         return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_value, value)) + "]"
     if isinstance(value, dict):  # a table inside an array: inline
         pairs = (f"{_key(k)} = {_value(v)}" for k, v in value.items() if v is not None)
         return "{ " + ", ".join(pairs) + " }"
