@@ -169,3 +169,19 @@ def test_status_shows_a_progress_bar_on_a_terminal_and_not_otherwise(tmp_path, t
     result = runner.invoke(build(), ["status", str(plans)])
     assert result.exit_code == 0, result.output
     assert "3/3" in terminal.getvalue()
+
+
+@pytest.mark.parametrize("crn", ["X100001", "X100007"])
+def test_the_assessment_table_is_grouped_chosen_eligible_to_check_excluded(crn):
+    """Issue 20, "The eligibility table ... grouped (eligible and meeting a need first, then to
+    check, then excluded)": the case-file table keeps the wizard's order (piped: a row a line)."""
+    output.console.cache_clear()
+    result = runner.invoke(build(), ["assess", str(CASES / f"{crn}.toml"), "--no-plan"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if " · " in line]
+    rank = {"eligible": 1, "check": 2, "excluded": 3}
+    order = [
+        0 if "✔" in row else next(r for w, r in rank.items() if f"  {w}  " in row) for row in rows
+    ]
+    assert len(rows) >= 3 and order == sorted(order)
+    assert {1, 3} & set(order)  # more than one group shown

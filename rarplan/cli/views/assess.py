@@ -9,6 +9,8 @@ from rarplan.model.needs import NEED_LABELS
 from rarplan.model.plan import Plan
 
 STATUS_STYLE = {"eligible": "green", "check": "yellow", "excluded": "red"}
+# The table's order, as the wizard's summary groups it: chosen, eligible, to check, excluded.
+STATUS_ORDER = {"eligible": 0, "check": 1, "excluded": 2}
 
 
 def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> None:
@@ -60,7 +62,8 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
     hidden = 0
     region = plan.case.probation_region
     elsewhere = 0  # not offered in the person's region (issue 18: the rate card is KSS-only)
-    for r in a.interventions:
+    shown = sorted(a.interventions, key=lambda r: (r.id not in chosen, STATUS_ORDER[r.status]))
+    for r in shown:
         if not r.addresses_identified_need and r.id not in chosen:
             continue
         if catalogue.entries[r.id].setting not in ("either", setting) and r.id not in chosen:
