@@ -104,3 +104,11 @@ def test_show_gives_the_plain_name_the_person_reads():
     )
     text = invoke("show", "resolve").stdout
     assert "In the person's plan: A group course to help you stop being violent" in text
+
+
+def test_show_names_the_need_areas_in_words():
+    """Issue 20: need areas in words everywhere a person reads, never as their keys."""
+    text = invoke("show", "mentor-support").stdout
+    [needs] = [line for line in text.splitlines() if line.startswith("Needs:")]
+    assert "Lifestyle and associates" in needs and "Finance, benefits and debt" in needs
+    assert "_" not in needs

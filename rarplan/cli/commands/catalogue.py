@@ -125,8 +125,10 @@ def show(
     if data["plain_name"]:
         out.print(f"In the person's plan: {data['plain_name']}")
     out.print(f"{data['section']}. {data['summary']}")
+    from rarplan.model.needs import NEED_LABELS
+
     facts = [
-        ("Needs", ", ".join(data["needs"])),
+        ("Needs", ", ".join(NEED_LABELS[n] for n in entry.needs)),  # in words (issue 20)
         ("Accredited programme", "yes" if entry.accredited else "no"),
         ("Setting", entry.setting),
         ("Delivery", entry.delivery.replace("_", "-")),
