@@ -40,11 +40,13 @@ def test_show_fits_the_case_on_one_screen():
     assert lines[6].startswith("  Delivery of Home modules") and lines[6].endswith("(msrp-home)")
     assert lines[7].endswith("(job-club)") and not lines[7].startswith("  job-club")
     assert "Next appointments:" in lines
-    assert "  2027-01-25 Mon 10:00  msrp-home session 4 (individual, 60 min)" in lines
+    # appointments by the timetable's short name (`rarplan schedule`), never by the id
+    assert "  2027-01-25 Mon 10:00  Home modules from MSRP session 4 (individual, 60 min)" in lines
     assert "Not recorded:   1 past appointment" in lines
     assert any(line.startswith("Unacceptable failures: 1") for line in lines)
     assert any(
-        "2027-01-11 msrp-home session 2" in line and "due: warning" in line for line in lines
+        "2027-01-11 Home modules from MSRP session 2" in line and "due: warning" in line
+        for line in lines
     )
     assert "Outcomes:       0 of 2 desired outcomes reviewed" in lines
     assert any(line.endswith("RO Test  amend: Handover") for line in lines)

@@ -215,9 +215,10 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
-def _line(a: AppointmentOut) -> str:
+def _line(a: AppointmentOut, names: Mapping[str, str]) -> str:
     return (
-        f"{a.date.isoformat()} {a.date.strftime('%a')} {a.start}  {a.intervention} session "
+        f"{a.date.isoformat()} {a.date.strftime('%a')} {a.start}  "
+        f"{names.get(a.intervention, a.intervention)} session "
         f"{a.session} ({_words(a.kind)}, {a.minutes} min)"
         + ("" if a.counts_towards_rar else ", not a RAR day")
     )
@@ -262,15 +263,22 @@ def show_lines(out: ShowOutput) -> list[str]:
         f"  {x.name} ({x.id}" + (f", {x.appointments} hours" if x.appointments else "") + ")"
         for x in out.interventions
     )
+    from rarplan.model.rardays import OFFENDER_MANAGEMENT
+    from rarplan.schedule.ics import short_name
+    from rarplan.schedule.make import OM_NAME
+
+    # appointments by the short name the timetable uses ("Home modules from MSRP")
+    names = {x.id: short_name(x.name) for x in out.interventions}
+    names[OFFENDER_MANAGEMENT] = OM_NAME
     if out.next_appointments:
         lines.append("Next appointments:")
-        lines.extend(f"  {_line(a)}" for a in out.next_appointments)
+        lines.extend(f"  {_line(a, names)}" for a in out.next_appointments)
     elif out.status == "open":
         lines.append("Next appointments: none")
     if out.unrecorded_appointments:
         n = len(out.unrecorded_appointments)
         lines.append(f"Not recorded:   {n} past appointment{'s' if n > 1 else ''}")
-        lines.extend(f"  {_line(a)}" for a in out.unrecorded_appointments[:NEXT])
+        lines.extend(f"  {_line(a, names)}" for a in out.unrecorded_appointments[:NEXT])
         if n > NEXT:
             lines.append(f"  and {n - NEXT} more")
     if out.unacceptable_failures:
@@ -278,7 +286,8 @@ def show_lines(out: ShowOutput) -> list[str]:
         for f in out.unacceptable_failures:
             due = "no action due" if f.action_due == "none" else f"due: {_words(f.action_due)}"
             lines.append(
-                f"  {f.date.isoformat()} {f.intervention} session {f.session}: "
+                f"  {f.date.isoformat()} {names.get(f.intervention, f.intervention)} session "
+                f"{f.session}: "
                 f"{_words(f.outcome)}; {f.in_window} in the window; {due}"
             )
     else:
