@@ -50,7 +50,8 @@ BACK_KEY = _BackKey()
 @dataclass(frozen=True)
 class Prompt:
     """One question as asked: its key, its kind and what it offers (the value pointed at or
-    ticked, or the text shown). Tests answer prompts by these (tests/cli/test_wizard_count.py)."""
+    ticked, or the text shown). Tests answer prompts by these
+    (tests/cli/wizard/test_wizard_count.py)."""
 
     key: str
     kind: str  # "text" | "select" | "yes_no" | "tick"

@@ -5,7 +5,6 @@ ticked, and questions wrapped at word boundaries."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -15,32 +14,14 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard import ask
 from rarplan.cli.wizard import case as wc
 from rarplan.cli.wizard.draft import Draft
 from rarplan.cli.wizard.run import _with_back
-from tests.cli.test_wizard import CLEAR, DOWN, ENTER, SPACE, UP, deadline, drive
+from tests.cli.wizard.test_wizard import CLEAR, DOWN, ENTER, SPACE, UP, drive
 
 CTRL_B = "\x02"
-
-
-@pytest.fixture(autouse=True)
-def _deadline() -> Iterator[None]:
-    with deadline():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    (tmp_path / "d").mkdir()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return cat.load()
 
 
 @pytest.mark.parametrize(

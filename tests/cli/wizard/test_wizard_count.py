@@ -19,30 +19,20 @@ import pytest
 
 from rarplan.assess.assessment import assess
 from rarplan.assess.choices import without_choices
-from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard.labels import IMPLIED
 from rarplan.model.case import Case
-from tests.cli.test_wizard import EXAMPLES, deadline, flat, walk
+from tests.cli.wizard.test_wizard import EXAMPLES, deadline, flat, walk
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TYPICAL_MOST = 25  # issue 20: a typical sentenced community case in at most 25 prompts
 
 
 @pytest.fixture(autouse=True)
 def _deadline() -> Iterator[None]:
+    """Walking a whole example takes longer: 60 s here, not conftest's 30."""
     with deadline(60):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return cat.load()
 
 
 def readme_counts() -> dict[str, int]:

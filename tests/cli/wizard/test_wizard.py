@@ -26,7 +26,6 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.wizard import ask
 from rarplan.cli.wizard import plan as wp
@@ -38,7 +37,7 @@ from rarplan.model.case import Case
 UP, DOWN, ENTER, SPACE, CTRL_C, CLEAR = "\x1b[A", "\x1b[B", "\r", " ", "\x03", "\x15"
 DEADLINE_SECONDS = 30
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "examples" / "cases").glob("X*.toml"))
 X100001 = EXAMPLES[0]
 # The identity questions answered for X100001: CRN, no name, male, 34, Kent.
@@ -61,22 +60,6 @@ def deadline(seconds: int = DEADLINE_SECONDS) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-
-
-@pytest.fixture(autouse=True)
-def _deadline() -> Iterator[None]:
-    with deadline():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return cat.load()
 
 
 def drafts(tmp_path: Path) -> Path:

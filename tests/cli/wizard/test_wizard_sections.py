@@ -3,7 +3,6 @@ model), the judgement questions for a case file, and the command's exit codes.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import typer
 import typer.testing
 from typer.testing import CliRunner
 
-from rarplan.catalogue import load as cat
 from rarplan.catalogue.models import Catalogue
 from rarplan.cli.app import build
 from rarplan.cli.output import guard
@@ -22,34 +20,16 @@ from rarplan.cli.wizard.draft import RESUME_HINT, Draft
 from rarplan.cli.wizard.run import answer_checks, run_wizard
 from rarplan.model.errors import UsageError
 from tests import factories
-from tests.cli.test_wizard import (
+from tests.cli.wizard.test_wizard import (
     CLEAR,
     CTRL_C,
     DOWN,
     ENTER,
     IDENTITY,
     UP,
-    deadline,
     drafts,
     drive,
 )
-
-
-@pytest.fixture(autouse=True)
-def _deadline() -> Iterator[None]:
-    with deadline():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    (tmp_path / "d").mkdir()
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return cat.load()
 
 
 def session(tmp_path: Path, catalogue: Catalogue, **answers: object) -> wc.Session:
