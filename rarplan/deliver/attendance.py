@@ -43,7 +43,7 @@ from rarplan.deliver.attendance_file import (  # noqa: F401 (re-exported for cal
     parse_attendance,
     read_attendance,
 )
-from rarplan.files.validation import did_you_mean, format_errors
+from rarplan.files.validation import format_errors, unknown_id
 from rarplan.model.contacts import (
     ACTION_LABELS,
     LABELS,
@@ -171,7 +171,7 @@ def apply_attendance(
         where = f"{source}: {entry.where}"
         problems.extend(entry.problems)  # a row that could not be read says why
         named = row.intervention if row is not None else entry.intervention
-        if named and len(named) <= 80 and named not in known:
+        if named and named not in known:
             problems.append(f"{_at(where, 'intervention')}: {_not_in_plan(named, known)}")
             continue
         if row is None:
@@ -255,10 +255,8 @@ def _at(where: str, key: str) -> str:
 
 def _not_in_plan(intervention: str, known: list[str]) -> str:
     """'msrp-hom' is not in the plan's schedule (did you mean 'msrp-home'?); ..."""
-    return (
-        f"'{intervention}' is not in the plan's schedule{did_you_mean(intervention, known)}; "
-        + f"the schedule has {', '.join(known) or 'none'}"
-    )
+    missing = unknown_id(intervention, known, "the plan's schedule")
+    return f"{missing}; the schedule has {', '.join(known) or 'none'}"
 
 
 def _nearest(key: Key, keys: Iterable[Key]) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rarplan.files.validation import did_you_mean, format_errors, problems_by_item
+from rarplan.files.validation import did_you_mean, format_errors, problems_by_item, unknown_id
 from rarplan.files.validation import problems_error as _error
 from rarplan.model.plan import OutcomeResult, OutcomeReview, Plan
 
@@ -112,12 +112,10 @@ def resolve_outcomes(
         where = f"{source}: {entry.where}"
         problems.extend(entry.problems)
         named = row.intervention if row is not None else entry.intervention
-        if named and len(named) <= 80 and named not in by_id:
+        if named and named not in by_id:
             problems.append(
-                f"{where}.intervention: '{named}' is not in the plan"
-                + did_you_mean(named, list(by_id))
-                + "; the plan has "
-                + (", ".join(by_id) or "none")
+                f"{where}.intervention: {unknown_id(named, list(by_id), 'the plan')}; "
+                f"the plan has {', '.join(by_id) or 'none'}"
             )
             continue
         if row is None:

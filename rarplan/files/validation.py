@@ -198,6 +198,23 @@ def summary(problems: list[str]) -> str:
     return f"{where}{len(problems)} problems"
 
 
+# What an intervention id looks like (any case: 'MSRP-Home' is a slip for 'msrp-home').
+_ID_LIKE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
+def unknown_id(value: str, known: list[str], where: str) -> str:
+    """An unknown id, quoted with the nearest known one ("'msrp-hom' is not in the plan (did
+    you mean 'msrp-home'?)") when the value is shaped like an id. Anything else (a shifted
+    row's name, a note) is described, never quoted: it may be personal data."""
+    if len(value) <= 80 and _ID_LIKE.fullmatch(value):
+        return f"'{value}' is not in {where}{did_you_mean(value, known)}"
+    return (
+        f"not an intervention id (not quoted: ids are words joined by hyphens, as {known[0]})"
+        if known
+        else "not an intervention id (not quoted)"
+    )
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """The words " (did you mean 'ogrs'?)" when a choice is close to `word` (difflib), in
     any case ('MSRP-Home' is close to 'msrp-home')."""

@@ -288,3 +288,18 @@ def test_an_outcome_not_in_the_plan_and_a_good_file_after_the_fix():
     Path("o.toml").write_text(ALL_OUTCOMES)
     result = complete(plan, "--outcomes", "o.toml")
     assert result.exit_code == 0, result.output
+
+
+def test_a_cell_not_shaped_like_an_id_is_described_not_quoted():
+    """Issue 19, "Personal data never appears in messages": a shifted row can put a name in
+    the intervention column; the error says what is wrong without repeating it. A slip in an
+    id is still quoted, with the nearest id."""
+    plan = write_plan(scheduled_plan())
+    rows = [
+        "2027-01-11,John Smith,1,attended_complied,",
+        "2027-01-18,msrp-hom,2,attended_complied,",
+    ]
+    err, _ = refused(plan, "--attendance", str(write_csv(rows)))
+    assert "John" not in err and "Smith" not in err
+    assert "row 2: intervention: not an intervention id (not quoted" in err
+    assert "row 3: intervention: 'msrp-hom' is not in the plan's schedule (did you mean" in err
