@@ -27,64 +27,34 @@ Plan files, and what a reported line promises:
   that lost power, or, where a file system has no hard links, by a killed batch: see
   `storage`) is replaced. Any other file is refused (exit 5).
 
-Stopping a batch (docs/scripting.md, "Stopping a batch"):
-- The workers are a `ProcessPoolExecutor`, which reports a worker that died
-  (`BrokenProcessPool`: one line, exit 1) where `multiprocessing.Pool` waited for ever.
-- A worker hands back a block's results (megabytes under `--json`) in a file of its own, and
-  through the pool only the block's number (`_hand_back`): a message of a hundred or so bytes,
-  which a pipe takes in one piece (POSIX makes a write of up to PIPE_BUF bytes, 512 at least,
-  all or nothing; Windows' pipes are message pipes). Handed back through the pipe itself, the
-  results were written in many pieces, and a worker killed between two left the pool's reader
-  waiting for the rest for ever (measured: 1 kill in 50 hung the batch; every kill hung it
-  when aimed at that moment, tests/assess/test_batch_worker_killed.py). The files are in a
-  folder of their own (`_results_folder`: new, owner-only, unguessable, in the system's
-  temporary folder), named by block number (never by a person or a CRN), each removed once
-  read; the folder is removed when the batch ends, however it ends, and by the workers if
-  the main process is killed.
-- Ctrl-C reaches the whole process group. The workers ignore it (no traceback from each);
-  the main process, whatever stops it (Ctrl-C, a closed output pipe, an error), sets the
-  pool's stop event: each worker skips the chunks not started and finishes the one in hand
-  (a fraction of a second), and the pool shuts down as it normally does. Never `terminate`:
-  a worker ended while sending its chunk's report leaves half a message in the pool's result
-  pipe, and the pool's thread then waits for the rest for ever (measured: 2 Ctrl-Cs in 16
-  hung the exit that way).
-- A worker whose main process was killed ends itself (`_end_with_parent`): it would otherwise
-  wait for work for ever.
+Large files run on worker processes through `rarplan.assess.pool` (in order, stoppable; its
+notes say how a batch stops, however it is stopped).
 """
 
 from __future__ import annotations
 
 import codecs
-import collections
 import contextlib
 import functools
 import io
-import itertools
 import json
-import multiprocessing
 import os
-import shutil
-import signal
-import stat
 import sys
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from rarplan.assess import pool
 from rarplan.assess.assessment import assess
+from rarplan.assess.pool import NOTHING_DONE, Done, Job
 from rarplan.assess.result import result_json
 from rarplan.catalogue.models import Catalogue
 from rarplan.files.caseio import case_from_dict, iter_csv
 from rarplan.files.planfile import default_plan_name, load_plan, plan_bytes
 from rarplan.files.storage import (
-    STALE_TEMPORARY_SECONDS,
     atomic_write,
     private_folder,
     reading,
@@ -104,7 +74,6 @@ from rarplan.model.plan import Plan
 CHUNK = 400
 BLOCK_BYTES = 512 * 1024  # a worker's share of a JSON-lines file: about 350 cases
 MAX_CASE_LINE_BYTES = 4 * 1024 * 1024  # one case on one line; a longer line stops the reading
-IN_FLIGHT = 6  # chunks queued at once: bounds memory
 POOL_MIN_BYTES = 256 * 1024
 WORKERS_ENV = "RARPLAN_WORKERS"
 SYNCING = 16  # files fsynced at once (see the module's notes)
@@ -129,16 +98,10 @@ class Tally:
     total: int | None = None
 
 
-_worker: tuple[Catalogue, Settings] | None = None
-_stop: Any = None  # in a worker: the pool's stop event (a multiprocessing.Event)
-_results: str | None = None  # in a worker: the folder it hands back results in
-NOTHING_DONE: Done = (b"", "", [], 0)
+_worker: tuple[Catalogue, Settings] | None = None  # in a worker: what its chunks need
 
 
 Outcome = tuple[str, str, int]  # a case's stdout text, its stderr text, 0 or an exit code
-# A chunk's report: its stdout (encoded), its stderr, each case's exit code (0: done), and how
-# many of its plans an earlier run had already written.
-Done = tuple[bytes, str, list[int], int]
 
 
 def _assess_all(
@@ -324,7 +287,7 @@ def _clock() -> tuple[date, datetime]:
 def _chunk(items: list[tuple[int, Any]]) -> Done:
     """A worker's share, its output joined and encoded here so the parent only copies it."""
     assert _worker is not None
-    if _stop is not None and _stop.is_set():  # the batch is stopping: skip what is queued
+    if pool.stopping():  # skip what is queued
         return NOTHING_DONE
     return _assess_all(items, *_worker, _clock())
 
@@ -481,7 +444,13 @@ def run_batch(
         for items in _chunks(source, 1 if source == "-" else CHUNK):
             _emit(_assess_all(items, catalogue, settings, _clock()), tally)
     else:
-        _run_pool(_jobs(source), catalogue, settings, workers, tally)
+        pool.run(
+            _jobs(source),
+            workers,
+            _start_worker,
+            (catalogue, settings),
+            lambda done: _emit(done, tally),
+        )
     if not json_output:
         where = f" into {plans}" if plans is not None else ""
         kept = f" ({tally.kept} already written)" if tally.kept else ""
@@ -489,10 +458,6 @@ def run_batch(
     if tally.failed:
         return min(tally.codes) if len(tally.codes) == 1 else ExitCode.INVALID_INPUT
     return ExitCode.OK
-
-
-Job = tuple[Callable[..., Done], tuple[Any, ...]]  # a worker's function and its arguments
-RESULTS_PREFIX = "rarplan-batch-"  # the results folder's name: this, then random letters
 
 
 def _jobs(source: str) -> Iterator[Job]:
@@ -518,173 +483,10 @@ def _chunks(source: str, size: int) -> Iterator[list[tuple[int, Any]]]:
         yield chunk
 
 
-def _run_pool(
-    jobs: Iterator[Job], catalogue: Catalogue, settings: Settings, workers: int, tally: Tally
-) -> None:
-    """Run the jobs on `workers` processes, reporting each chunk in order.
-
-    Each chunk's results come back in a file of `_results_folder` (see the module's notes).
-    Stopping (see "Stopping a batch" in the module's notes): the workers ignore Ctrl-C, and
-    whatever stops this process here (Ctrl-C, a closed output pipe, an error) stops them
-    through `stop`; a worker that dies stops the batch with one clear error."""
-    context = multiprocessing.get_context()  # the platform's own: fork, or spawn (Windows, macOS)
-    stop = context.Event()
-    with _results_folder() as folder:
-        pool = ProcessPoolExecutor(
-            workers,
-            mp_context=context,
-            initializer=_init,
-            initargs=(catalogue, settings, stop, folder),
-        )
-        pending: collections.deque[Future[int | None]] = collections.deque()
-        numbered = ((number, job, args) for number, (job, args) in enumerate(jobs))
-        try:
-            try:
-                with _ctrl_c_held():  # the workers start with the first jobs
-                    for number, job, args in itertools.islice(numbered, workers):
-                        pending.append(pool.submit(_hand_back, number, job, *args))
-                for number, job, args in numbered:
-                    pending.append(pool.submit(_hand_back, number, job, *args))
-                    if len(pending) >= IN_FLIGHT:
-                        _emit(_handed_back(folder, pending.popleft().result()), tally)
-                while pending:
-                    _emit(_handed_back(folder, pending.popleft().result()), tally)
-            except BrokenProcessPool:  # seen by `submit` or by a result, whichever comes first
-                raise RarplanError(
-                    "a worker process of the batch stopped before finishing its cases (killed, "
-                    "or out of memory); the batch is stopped",
-                    hint="each line reported has its plan written; run the same batch again to "
-                    "continue where it stopped",
-                ) from None
-        except BaseException:
-            stop.set()  # the workers finish the chunk in hand, skip the rest, and end
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown()
-
-
-@contextlib.contextmanager
-def _results_folder() -> Iterator[str]:
-    """A new folder for the workers' results, removed (with anything in it) when the batch
-    ends, however it ends. `mkdtemp` makes it exclusively, under a name no one can guess, 0700
-    (and `private_folder` would take a folder someone else had made there as it is); the chmod
-    gives back what a strict umask took."""
-    _tidy_results_folders()
-    folder = tempfile.mkdtemp(prefix=RESULTS_PREFIX)
-    try:
-        os.chmod(folder, 0o700)
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _tidy_results_folders() -> None:
-    """Remove the results folders that batches killed whole (every process at once) left in
-    the temporary folder: only this user's, real folders (no link followed), untouched for
-    STALE_TEMPORARY_SECONDS. A running batch's folder changes with every block it hands
-    back (a fraction of a second apart), so it is never one of them."""
-    top = tempfile.gettempdir()
-    now = time.time()
-    uid = os.getuid() if hasattr(os, "getuid") else None  # Windows: %TEMP% is the user's own
-    with contextlib.suppress(OSError), os.scandir(top) as entries:
-        for entry in entries:
-            if not entry.name.startswith(RESULTS_PREFIX):
-                continue
-            with contextlib.suppress(OSError):
-                info = entry.stat(follow_symlinks=False)
-                if (
-                    stat.S_ISDIR(info.st_mode)
-                    and (uid is None or info.st_uid == uid)
-                    and now - info.st_mtime > STALE_TEMPORARY_SECONDS
-                ):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-
-
-def _hand_back(number: int, job: Callable[..., Done], *args: Any) -> int | None:
-    """In a worker: do a job, and write its results to the results folder as chunk `number`'s
-    file; return `number` (None if the batch is stopping and the job was skipped). The file:
-    a line of JSON, [exit codes, plans kept, stderr text], then the stdout bytes."""
-    assert _results is not None
-    done = job(*args)
-    if done is NOTHING_DONE:
-        return None
-    out, err, codes, kept = done
-    header = json.dumps([codes, kept, err]).encode("ascii") + b"\n"
-    atomic_write(_result_file(_results, number), header + out, keep=False, durable=False)
-    return number
-
-
-def _handed_back(folder: str, number: int | None) -> Done:
-    """In the main process: chunk `number`'s results, read from its file, which is removed."""
-    if number is None:
-        return NOTHING_DONE
-    path = _result_file(folder, number)
-    with open(path, "rb") as fh:
-        codes, kept, err = json.loads(fh.readline())
-        out = fh.read()
-    os.unlink(path)
-    return out, err, codes, kept
-
-
-def _result_file(folder: str, number: int) -> str:
-    return os.path.join(folder, f"{number}.out")
-
-
-@contextlib.contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """Hold a Ctrl-C while the workers start, and raise it once they have. Arriving during a
-    fork, it was lost (the interpreter's at-fork hooks swallow a KeyboardInterrupt: the batch
-    ran on to its end), and a worker not yet set up to ignore it printed a traceback."""
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield  # Ctrl-C is not Python's KeyboardInterrupt here: nothing to hold
-        return
-    caught: list[int] = []
-    signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    if caught:
-        raise KeyboardInterrupt
-
-
-def _init(catalogue: Catalogue, settings: Settings, stop: Any, results: str) -> None:
-    """Start a worker: it holds the catalogue and settings, leaves Ctrl-C to the main process
-    (which stops it through `stop`), hands back results in `results`, and ends itself if the
-    main process dies."""
-    global _worker, _stop, _results
+def _start_worker(catalogue: Catalogue, settings: Settings) -> None:
+    """In a worker process, once: what its chunks are assessed with."""
+    global _worker
     _worker = (catalogue, settings)
-    _stop = stop
-    _results = results
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_end_with_parent, daemon=True).start()
-
-
-def _end_with_parent() -> None:
-    """Wait for the main process to end, then end this worker quietly: killed, the main
-    process cannot stop its workers, which would wait for work for ever, nor remove the
-    results folder, which this worker does (see `_remove_results`)."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        parent.join()
-        _remove_results()
-        os._exit(ExitCode.INTERRUPTED)  # no other clean-up to run: the batch is over
-
-
-def _remove_results() -> None:
-    """Remove the results folder, whose files may hold personal data. This worker's own main
-    thread may be writing a file there at the same moment: a file made after the folder was
-    read but before it was removed keeps the folder, so it is tried again; once the folder is
-    gone, no file can be made in it."""
-    if _results is None:
-        return
-    for _ in range(5):
-        shutil.rmtree(_results, ignore_errors=True)
-        if not os.path.lexists(_results):
-            return
 
 
 def _to_stderr(line: str) -> None:

@@ -321,13 +321,13 @@ def test_ctrl_c_while_the_workers_start_is_held_then_raised():
     while the workers start and raised just after."""
     import signal
 
-    from rarplan.assess import batch
+    from rarplan.assess import pool
 
     reached_the_end = False
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in `rarplan`
     try:
         with pytest.raises(KeyboardInterrupt):
-            with batch._ctrl_c_held():
+            with pool._ctrl_c_held():
                 os.kill(os.getpid(), signal.SIGINT)
                 reached_the_end = True  # nothing raised in the middle of starting
         assert reached_the_end
@@ -342,20 +342,20 @@ def test_a_stopping_batch_skips_the_chunks_not_started():
     which left the pool's thread waiting for ever (2 Ctrl-Cs in 16 hung the exit)."""
     import multiprocessing
 
-    from rarplan.assess import batch
+    from rarplan.assess import batch, pool
     from rarplan.catalogue.load import load
 
     stop = multiprocessing.get_context().Event()
     settings = batch.Settings("cases.jsonl: line ", None, False, True)
-    saved = (batch._worker, batch._stop)
+    saved = (batch._worker, pool._stop)
     try:
-        batch._worker, batch._stop = (load(None), settings), stop
+        batch._worker, pool._stop = (load(None), settings), stop
         case = json.dumps({"crn": "X100001", "age": 30})
         assert batch._chunk([(1, case)])[2] == [3]  # assessed: it fails for want of a score
         stop.set()
         assert batch._chunk([(1, case)]) == batch.NOTHING_DONE
     finally:
-        batch._worker, batch._stop = saved
+        batch._worker, pool._stop = saved
 
 
 # --- No data loss, no leaks ---------------------------------------------------------------------

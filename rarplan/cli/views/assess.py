@@ -113,7 +113,8 @@ def show_assessment(plan: Plan, catalogue: Catalogue, target: Path | None) -> No
         )
     for unmet in plan.unmet_needs:
         out.print(
-            f"[yellow]Unmet need[/yellow] {NEED_LABELS.get(unmet.need, unmet.need)}: {unmet.reason}"
+            f"[yellow]Unmet need[/yellow] {NEED_LABELS.get(unmet.need, unmet.need)}: "
+            f"{e(unmet.reason)}"
         )
     for warning in a.warnings:
         out.print(f"[yellow]![/yellow] {e(warning)}")
