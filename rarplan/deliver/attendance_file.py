@@ -30,7 +30,7 @@ from rarplan.files.validation import problems_error as _error
 from rarplan.model.contacts import LATE_NOTE, OUTCOMES, outcome_word, parse_outcome, with_late
 from rarplan.model.dates import parse_date
 from rarplan.model.errors import InvalidInput
-from rarplan.model.plan import AttendanceOutcome
+from rarplan.model.plan import Appointment, AttendanceOutcome, AttendanceRecord
 
 CSV_COLUMNS = ("date", "intervention", "session", "outcome", "note")
 Key = tuple[date, str, int]  # an appointment: date, intervention, session
@@ -194,3 +194,19 @@ def _parse_csv(text: str, name: str) -> list[Entry]:
             problems = format_errors(exc, f"{name}: {where}", record, model=AttendanceRow)
             entries.append(_unread(where, problems, record))
     return entries
+
+
+# --- Records and appointments by (date, intervention, session) -----------------------
+
+
+def appointment_key(appointment: Appointment) -> Key:
+    return (appointment.date, appointment.intervention, appointment.session)
+
+
+def record_key(record: AttendanceRecord) -> Key:
+    return (record.date, record.intervention, record.session)
+
+
+def describe(key: Key) -> str:
+    when, intervention, session = key
+    return f"{when.isoformat()} {intervention} session {session}"

@@ -23,12 +23,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from rarplan.deliver.attendance import (
+from rarplan.deliver.attendance_file import appointment_key, record_key
+from rarplan.deliver.enforcement import (
     EnforcementSettings,
     Flag,
     action_due,
-    appointment_key,
-    record_key,
     unacceptable_absences,
     worst_flag,
 )

@@ -354,11 +354,8 @@ def summary_text(plan: Plan, completion: Completion, plan_file: str, sha: str) -
 def build_record(plan: Plan, plan_file: str, sha: str) -> CompletionRecord:
     """The completion record of a completed plan: what `complete` writes, and what `verify`
     expects a record to hold. Nothing in it depends on settings or the day it is built."""
-    from rarplan.deliver.attendance import (
-        EnforcementSettings,
-        outcome_counts,
-        unacceptable_absences,
-    )
+    from rarplan.deliver.attendance import outcome_counts
+    from rarplan.deliver.enforcement import EnforcementSettings, unacceptable_absences
 
     completion = plan.completion
     if completion is None:

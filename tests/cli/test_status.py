@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from rarplan.cli.app import build
 from rarplan.deliver import caseload
-from rarplan.deliver.attendance import EnforcementSettings
+from rarplan.deliver.enforcement import EnforcementSettings
 from rarplan.files.planfile import dump_plan
 from rarplan.model.plan import (
     AttendanceRecord,

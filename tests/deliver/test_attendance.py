@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from rarplan.cli.app import build
 from rarplan.deliver import attendance as att
+from rarplan.deliver import enforcement
 from rarplan.files.planfile import load_plan, save_plan
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import Appointment, AttendanceRecord, Plan, Schedule
@@ -350,19 +351,19 @@ def test_unacceptable_absences_are_listed_with_warning_then_breach():
 
 
 def test_the_window_restarts_after_twelve_months():
-    settings_ = att.EnforcementSettings()
+    settings_ = enforcement.EnforcementSettings()
 
     def absent(when: date) -> AttendanceRecord:
         return AttendanceRecord(
             date=when, intervention="a", session=1, outcome="unacceptable_absence"
         )
 
-    flags = att.unacceptable_absences(
+    flags = enforcement.unacceptable_absences(
         [absent(date(2027, 1, 11)), absent(date(2028, 1, 12)), absent(date(2028, 1, 13))],
         settings_,
     )
     assert [f.flag for f in flags] == ["warning", "warning", "breach_consideration"]
-    on_the_day = att.unacceptable_absences(
+    on_the_day = enforcement.unacceptable_absences(
         [absent(date(2027, 1, 11)), absent(date(2028, 1, 11))], settings_
     )
     assert on_the_day[1].flag == "breach_consideration"  # within 12 months, inclusive

@@ -77,10 +77,11 @@ def attend(
     Example: rarplan attend X100001.plan.toml --action warning --on 2027-02-09
     """
     from rarplan.deliver import attendance as att
+    from rarplan.deliver.enforcement import load_settings
     from rarplan.model.errors import UsageError
 
     day = parse_day(today, "--today")
-    settings = att.load_settings()
+    settings = load_settings()
     if action is not None:
         _action(plan_path, action, on, note, attendance, settings, day, json_output)
         return
@@ -298,6 +299,7 @@ def _report(
     print(f"Attendance: {att.describe_counts(counts)}")
     absences = data["unacceptable_absences"]
     if absences:
+        from rarplan.deliver.enforcement import ordinal
         from rarplan.model.contacts import ACTION_LABELS, LABELS
 
         print(f"Unacceptable failures ({len(absences)}):")
@@ -314,7 +316,7 @@ def _report(
             print(
                 f"  {a['date']} {a['intervention']} session {a['session']}, "
                 f"{LABELS[a['outcome']]}: {what} "
-                f"({att.ordinal(a['in_window'])} within {a['window_months']} months){note}"
+                f"({ordinal(a['in_window'])} within {a['window_months']} months){note}"
             )
         due = [a for a in absences if a["action_due"]]
         if due:

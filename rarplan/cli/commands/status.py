@@ -55,8 +55,8 @@ def status(
     """
     from rarplan.cli.commands.attend import parse_day
     from rarplan.cli.output import emit_json, info, progress
-    from rarplan.deliver.attendance import load_settings
     from rarplan.deliver.caseload import scan
+    from rarplan.deliver.enforcement import load_settings
 
     day = parse_day(today, "--today")
     with progress("plans", json_output) as bar:

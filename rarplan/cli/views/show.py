@@ -124,13 +124,9 @@ def build_show(
     plan: Plan, plan_file: str, today: date, names: Mapping[str, str] | None = None
 ) -> ShowOutput:
     """The one screen's content; `names` are the catalogue's names by intervention id."""
-    from rarplan.deliver.attendance import (
-        appointment_key,
-        load_settings,
-        record_key,
-        unacceptable_absences,
-    )
+    from rarplan.deliver.attendance_file import appointment_key, record_key
     from rarplan.deliver.completion import unrecorded_appointments
+    from rarplan.deliver.enforcement import load_settings, unacceptable_absences
     from rarplan.deliver.outcomes import desired_outcomes
     from rarplan.model.rardays import days_planned, days_used
     from rarplan.schedule.make import order_end
