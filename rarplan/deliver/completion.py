@@ -413,8 +413,8 @@ def complete_rar(
     written, the record is taken back (see the module's notes) and the error raised.
     """
     from rarplan.deliver.attendance import plan_to_update
-    from rarplan.files.planfile import dump_plan, load_plan
-    from rarplan.files.storage import atomic_write, locked
+    from rarplan.files.planfile import load_plan
+    from rarplan.files.storage import locked
 
     path = plan_to_update(plan_path)
     with locked(path):
@@ -433,22 +433,33 @@ def complete_rar(
             reason=reason,
             record_file=os.path.relpath(target.absolute(), path.parent.absolute()),
         )
-        data = dump_plan(plan).encode("utf-8")
-        sha = hashlib.sha256(data).hexdigest()
-        record = build_record(plan, path.name, sha)
-        previous = _bytes_or_none(target) if replace else None
-        try:
-            atomic_write(target, dump_record(record), overwrite=replace)
-        except OSError as exc:
-            raise _naming(exc, target) from exc
-        try:
-            atomic_write(path, data, overwrite=True)
-        except BaseException as exc:
-            _take_back(target, previous)
-            if isinstance(exc, OSError):
-                raise _naming(exc, path) from exc
-            raise
+        record = write_closed(plan, path, target, replace)
     return record, target
+
+
+def write_closed(plan: Plan, path: Path, target: Path, replace: bool) -> CompletionRecord:
+    """Write a closed plan's record to `target` (replacing one only when told), then the plan
+    to `path` with exactly the bytes whose SHA-256 the record holds; if the plan cannot be
+    written, take the record back (see the module's notes) and raise. `complete` and `end`
+    both close a RAR this way."""
+    from rarplan.files.planfile import dump_plan
+    from rarplan.files.storage import atomic_write
+
+    data = dump_plan(plan).encode("utf-8")
+    record = build_record(plan, path.name, hashlib.sha256(data).hexdigest())
+    previous = _bytes_or_none(target) if replace else None
+    try:
+        atomic_write(target, dump_record(record), overwrite=replace)
+    except OSError as exc:
+        raise _naming(exc, target) from exc
+    try:
+        atomic_write(path, data, overwrite=True)
+    except BaseException as exc:
+        _take_back(target, previous)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
+        raise
+    return record
 
 
 def _left_by_a_stopped_run(target: Path, plan: Plan) -> bool:

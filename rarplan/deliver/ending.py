@@ -10,7 +10,6 @@ the days. In the plan, `completion` holds the same status: the plan is closed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -19,12 +18,11 @@ from typing import get_args
 
 from rarplan.deliver.completion import (
     CompletionRecord,
-    build_record,
     cancel_later_appointments,
-    dump_record,
     merge_reviews,
     ordered_days,
     resolve_outcomes,
+    write_closed,
 )
 from rarplan.deliver.outcomes import RESULTS, OutcomeEntry
 from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules
@@ -168,11 +166,12 @@ def end_rar(
     """End the RAR of the plan at `plan_path`: write the end record, then the closed plan.
 
     As `complete_rar`: nothing is written unless every rule passes; the record (refusing to
-    replace one without `force`) first, then the plan with exactly the bytes it hashes.
+    replace one without `force`) first, then the plan with exactly the bytes it hashes, the
+    record taken back if the plan cannot be written (`write_closed`).
     """
     from rarplan.deliver.attendance import plan_to_update
-    from rarplan.files.planfile import dump_plan, load_plan
-    from rarplan.files.storage import atomic_write, locked
+    from rarplan.files.planfile import load_plan
+    from rarplan.files.storage import locked
 
     path = plan_to_update(plan_path)
     with locked(path):
@@ -190,9 +189,5 @@ def end_rar(
             force=force,
             record_file=os.path.relpath(target.absolute(), path.parent.absolute()),
         )
-        data = dump_plan(plan).encode("utf-8")
-        sha = hashlib.sha256(data).hexdigest()
-        record = build_record(plan, path.name, sha)  # its summary is `summary_text`'s
-        atomic_write(target, dump_record(record), overwrite=force)
-        atomic_write(path, data, overwrite=True)
+        record = write_closed(plan, path, target, replace=force)  # summary: `summary_text`'s
     return record, target

@@ -12,6 +12,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from rarplan.cli.app import build
@@ -254,3 +255,20 @@ def test_the_library_ends_and_amends_a_plan():
     assert ended.completion is not None and ended.completion.status == "transferred"
     assert all(a.date <= date(2027, 1, 12) for a in ended.schedule.appointments)
     assert load_plan(path)[0].completion is None  # nothing written
+
+
+def test_a_full_disk_while_writing_the_ended_plan_takes_the_end_record_back(monkeypatch):
+    """Issue 19, as for `complete`: a RAR is closed through one writer (`write_closed`), so an
+    end record never stands without its ended plan; the same command run again works."""
+    from tests.deliver.test_completion import _disk_full_on
+
+    path = make_plan(["msrp-home"])
+    before = path.read_bytes()
+    with pytest.MonkeyPatch.context() as full:
+        _disk_full_on(full, ".plan.toml")
+        result = invoke("end", str(path), *END, "--today", "2027-01-20")
+    assert result.exit_code == 3, result.output
+    assert "No space left on device" in result.stderr
+    assert path.read_bytes() == before
+    assert not Path("X123456.end.toml").exists()
+    assert invoke("end", str(path), *END, "--today", "2027-01-20").exit_code == 0
