@@ -21,10 +21,11 @@ Benchmarks:
   schedule-folder  1,000 plans through `rarplan schedule` then `rarplan status` (< 15 s)
 
 A benchmark whose command is not built yet reports "skipped: <reason>" instead of failing.
-`hyperfine` is used for the start-up pairs when it is on PATH (a fresh copy put in place by
-`--prepare`); otherwise an interleaved subprocess loop with warm-ups. Peak memory is the whole
-process tree's (a worker pool included), sampled from /proc, and the largest single process's
-maximum RSS from wait4(2).
+The start-up pairs run interleaved (rarplan, peer, rarplan, peer, ...) after warm-ups, so the
+machine's drift moves both alike; `--hyperfine` times them with hyperfine instead (a fresh
+copy put in place by `--prepare`; all of rarplan's runs, then all of the peer's). Peak memory
+is the whole process tree's (a worker pool included), sampled from /proc, and the largest
+single process's maximum RSS from wait4(2).
 """
 
 from __future__ import annotations
@@ -979,9 +980,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="run only this benchmark (repeatable): " + ", ".join(BENCHMARKS),
     )
-    parser.add_argument("--runs", type=int, help="runs per start-up command (default 20)")
+    parser.add_argument("--runs", type=int, help="runs per start-up command (default 30)")
     parser.add_argument("--cases", type=int, help="cases in the batch (default 100,000)")
-    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    parser.add_argument(
+        "--hyperfine",
+        action="store_true",
+        help="time the start-up pairs with hyperfine (all of rarplan's runs, then all of the "
+        "peer's) instead of the interleaved loop",
+    )
+    parser.add_argument(
+        "--no-hyperfine", action="store_true", help="the interleaved loop (the default)"
+    )
     parser.add_argument(
         "--out", type=Path, default=OUT, help="folder for latest.* / partial.* (default bench/out)"
     )
@@ -991,16 +1000,20 @@ def main(argv: list[str] | None = None) -> int:
         help="also print the slowest imports of `rarplan band 62 --json` and of each cli-* run",
     )
     args = parser.parse_args(argv)
+    if args.hyperfine and shutil.which("hyperfine") is None:
+        parser.error("--hyperfine: hyperfine is not on PATH")
 
     work = Path(tempfile.mkdtemp(prefix="rarplan-bench-"))
     settings = Settings(
-        runs=args.runs or (5 if args.quick else 20),
+        runs=args.runs or (5 if args.quick else 30),
         warmup=1 if args.quick else 3,
         batch_runs=1 if args.quick else 3,
         cases=args.cases or (5_000 if args.quick else FULL_CASES),
         plans=200 if args.quick else FULL_PLANS,
         work=work,
-        use_hyperfine=shutil.which("hyperfine") is not None and not args.no_hyperfine,
+        # Interleaved unless asked: each of rarplan's runs sits beside one of the peer's, so
+        # the machine's drift over a benchmark's minute moves both alike (docs/speed.md).
+        use_hyperfine=args.hyperfine and not args.no_hyperfine,
     )
     command = "python bench/run.py" + ("".join(f" {a}" for a in (argv or sys.argv[1:])))
     results: list[Result] = []

@@ -5,13 +5,14 @@ Two catalogues are shipped: `data/interventions.toml`, transcribed from the KSS 
 Structured Interventions (docs/sources/reference/structured-interventions.md). A provider may
 supply its own file with the same format; `rarplan.catalogue.load` reads and checks one, and
 `Catalogue.merge` uses several together.
-"""
 
-from __future__ import annotations
+Annotations are evaluated as the module loads (no `from __future__ import annotations`), and
+empty defaults are written `[]`: docs/DEVELOPING.md, "Models".
+"""
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -63,7 +64,7 @@ class Duration(_Strict):
     negotiated: bool = False
 
     @model_validator(mode="after")
-    def _some_shape(self) -> Duration:
+    def _some_shape(self) -> Self:
         if not (
             self.sessions or self.max_hours or self.months or self.negotiated or self.over_weeks
         ):
@@ -179,7 +180,7 @@ class CatalogueFile(_Strict):
     intervention: list[Intervention] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _cross_references(self) -> CatalogueFile:
+    def _cross_references(self) -> Self:
         ids = [i.id for i in self.intervention]
         seen: set[str] = set()
         problems = []
@@ -210,7 +211,7 @@ class Catalogue:
         self.part_of: dict[str, Catalogue] = dict.fromkeys(self.entries, self)
 
     @classmethod
-    def merge(cls, parts: Sequence[Catalogue]) -> Catalogue:
+    def merge(cls, parts: Sequence["Catalogue"]) -> "Catalogue":
         """Several catalogues used together, in the order given; an id in two is refused, so
         a plan's ids always name one entry."""
         if len(parts) == 1:
@@ -264,7 +265,7 @@ class Catalogue:
             ) from None
 
     @cached_property
-    def compiled(self) -> CompiledCatalogue:
+    def compiled(self) -> "CompiledCatalogue":
         """The catalogue made ready for assessing cases, with the assessment's memos."""
         areas = [self.part_of[e.id].data.regions for e in self.data.intervention]
         from rarplan.catalogue.compiled import CompiledCatalogue  # assessing needs it, not reading

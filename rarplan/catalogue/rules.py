@@ -3,12 +3,13 @@
 A criterion is a condition on case facts (or a judgement question) plus the card's own words.
 Evaluation is three-valued: True, False, or None when a fact it needs is not recorded, which
 makes the criterion a question for the officer (`check`), never a silent pass.
+
+Annotations are evaluated as the module loads (no `from __future__ import annotations`), and
+empty defaults are written `[]`: docs/DEVELOPING.md, "Models".
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -22,6 +23,7 @@ Compiled = Callable[[Facts, Checks], Tri]
 Scalar = str | bool | int | float
 
 COMPARISONS = ("eq", "ne", "in_", "not_in", "gt", "ge", "lt", "le", "contains", "lacks")
+FORMS = frozenset({"fact", "all", "any", "first", "check"})  # a condition is exactly one
 
 
 class Condition(BaseModel):
@@ -40,20 +42,21 @@ class Condition(BaseModel):
     le: float | None = None
     contains: str | None = None  # a list fact includes this value
     lacks: str | None = None  # a list fact does not include this value
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
+    all: "list[Condition] | None" = None
+    any: "list[Condition] | None" = None
     # Fallbacks, in order: the first that the case's facts answer (true or false) decides ("if
     # SARA is not available, ...; if OVP is not available, ..."); none answered: a question.
-    first: list[Condition] | None = Field(default=None, min_length=2)
+    first: "list[Condition] | None" = Field(default=None, min_length=2)
     # A judgement question: its key in the case's [checks] table, and the question itself.
     check: str | None = None
     question: str | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> Condition:
-        ops = [op for op in COMPARISONS if getattr(self, op) is not None]
-        forms = sum(x is not None for x in (self.fact, self.all, self.any, self.first, self.check))
-        if forms != 1:
+    def _shape(self) -> Self:
+        # The keys given a value (a catalogue gives two or three of its fifteen).
+        given = {key for key in self.model_fields_set if getattr(self, key) is not None}
+        ops = [op for op in COMPARISONS if op in given]
+        if len(given & FORMS) != 1:
             raise ValueError("give exactly one of fact, all, any, first or check")
         if self.fact is not None:
             fact = FACTS.get(self.fact)
@@ -105,7 +108,7 @@ class Criterion(Condition):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _not_too_deep(self) -> Criterion:
+    def _not_too_deep(self) -> Self:
         if _depth(self) > MAX_RULE_DEPTH:
             raise ValueError(f"a rule nested more than {MAX_RULE_DEPTH} levels deep")
         return self

@@ -2,13 +2,14 @@
 
 The names here are the contract of `rarplan assess` (README, "Case file"). Every model forbids
 unknown keys, so a misspelt key is an error naming it, never silently ignored.
-"""
 
-from __future__ import annotations
+Annotations are evaluated as the module loads (no `from __future__ import annotations`), and
+empty defaults are written `[]`: docs/DEVELOPING.md, "Models".
+"""
 
 import re
 from datetime import date
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -174,7 +175,7 @@ class Sentence(_Strict):
     setting: Setting = "community"
     establishment: Annotated[str, Field(max_length=100)] | None = None
     weeks_to_release: Annotated[int, NotBool, Field(ge=0, le=1000)] | None = None
-    other_requirements: list[OtherRequirement] = Field(default_factory=list)
+    other_requirements: list[OtherRequirement] = []
 
     def months_left(self, today: date) -> int | None:
         """Whole months of the order left on `today` (all of it before sentence or start)."""
@@ -197,7 +198,7 @@ class Sentence(_Strict):
         return not (self.stage == "sentenced" and self.setting == "custody")
 
     @model_validator(mode="after")
-    def _order_fits_stage(self) -> Sentence:
+    def _order_fits_stage(self) -> Self:
         if self.order in RAR_ORDERS:
             return self
         order = ORDER_NAMES[self.order]
@@ -306,31 +307,25 @@ class Circumstances(_Strict):
     jsa_over_six_months: bool | None = None
     on_esa: bool | None = None
     immigration_or_deportation: bool | None = None
-    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
-    completed_interventions: list[Annotated[str, Field(max_length=60)]] = Field(
-        default_factory=list
-    )
+    vulnerabilities: list[Vulnerability] = []
+    completed_interventions: list[Annotated[str, Field(max_length=60)]] = []
     dynamic_risk_factors: Annotated[str, Field(max_length=4000)] = ""
-    sexual_offending_factors: list[SexualOffendingFactor] = Field(default_factory=list)
+    sexual_offending_factors: list[SexualOffendingFactor] = []
 
 
 class PlanChoices(_Strict):
-    interventions: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list)
+    interventions: list[Annotated[str, Field(max_length=60)]] = []
     # id -> reason, for choosing an intervention the criteria exclude (recorded in the plan).
-    overrides: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
-        default_factory=dict
-    )
+    overrides: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = {}
     # id -> number of one-hour appointments for "maximum of six hours" services.
-    hours: dict[str, Annotated[int, NotBool, Field(ge=1, le=36)]] = Field(default_factory=dict)
+    hours: dict[str, Annotated[int, NotBool, Field(ge=1, le=36)]] = {}
     # id -> the officer's desired outcomes, replacing the defaults from the card's aims.
-    outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = Field(
-        default_factory=dict
-    )
+    outcomes: dict[str, list[Annotated[str, Field(min_length=1, max_length=500)]]] = {}
     proposed_days: Annotated[int, NotBool, Field(ge=1, le=365)] | None = None
     agreement: Literal["agreed", "does_not_agree", "could_not_answer"] | None = None
     agreement_note: Annotated[str, Field(max_length=2000)] = ""
     responsible_officer: Annotated[str, Field(max_length=200)] = ""
-    unmet_needs: dict[str, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
+    unmet_needs: dict[str, Annotated[str, Field(max_length=2000)]] = {}
 
 
 class Case(_Strict):
@@ -348,7 +343,7 @@ class Case(_Strict):
     needs: Needs = Field(default_factory=Needs)
     circumstances: Circumstances = Field(default_factory=Circumstances)
     # Answers to the judgement questions of the catalogue ("check" criteria), by key.
-    checks: dict[Annotated[str, Field(max_length=80)], bool] = Field(default_factory=dict)
+    checks: dict[Annotated[str, Field(max_length=80)], bool] = {}
     plan: PlanChoices = Field(default_factory=PlanChoices)
 
     @field_validator("region", mode="before")
@@ -378,7 +373,7 @@ class Case(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _sentenced_needs_dates(self) -> Case:
+    def _sentenced_needs_dates(self) -> Self:
         s = self.sentence
         if s.stage == "sentenced":
             missing = [k for k in ("start_date", "rar_max_days") if getattr(s, k) is None]

@@ -2,12 +2,13 @@
 outcomes, the completion and the amendment history. Later commands read and extend it.
 
 Stored as TOML with `schema_version`; see `rarplan.files.planfile` for reading and writing.
+
+Annotations are evaluated as the module loads (no `from __future__ import annotations`), and
+empty defaults are written `[]`: docs/DEVELOPING.md, "Models".
 """
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -54,7 +55,7 @@ class InterventionResult(_Model):
     id: str
     status: Status
     # failed criteria in the card's words, or questions for `check`
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[str] = []
     addresses_identified_need: bool = False
 
 
@@ -72,25 +73,25 @@ class Assessment(_Model):
     band_label: str = ""
     guideline_days: dict[str, Whole] | None = None
     average_needs: Real | None = None
-    needs: list[str] = Field(default_factory=list)
-    treatment_requirements: list[TreatmentRequirement] = Field(default_factory=list)
+    needs: list[str] = []
+    treatment_requirements: list[TreatmentRequirement] = []
     # eligible accredited programmes meeting a need
-    accredited_programmes: list[str] = Field(default_factory=list)
+    accredited_programmes: list[str] = []
     propose_rar: bool = True
     proposed_days: Whole | None = None
     rationale: Text = ""
     psr_proposal: Text = ""
-    warnings: list[str] = Field(default_factory=list)
-    interventions: list[InterventionResult] = Field(default_factory=list)
+    warnings: list[str] = []
+    interventions: list[InterventionResult] = []
 
 
 class SelectedIntervention(_Model):
     id: str
-    needs: list[str] = Field(default_factory=list)
+    needs: list[str] = []
     override_reason: Text | None = None  # chosen though the criteria exclude it
     appointments: Whole | None = None  # for "maximum of six hours" services (one hour each)
     months: Whole | None = None  # mentoring block length
-    desired_outcomes: list[Text] = Field(default_factory=list)
+    desired_outcomes: list[Text] = []
     rar_days_estimate: Whole = 0
 
 
@@ -237,18 +238,18 @@ class Plan(_Model):
     responsible_officer: str = ""
     case: Case
     assessment: Assessment
-    selected: list[SelectedIntervention] = Field(default_factory=list)
-    unmet_needs: list[UnmetNeed] = Field(default_factory=list)
+    selected: list[SelectedIntervention] = []
+    unmet_needs: list[UnmetNeed] = []
     agreement: Agreement = Field(default_factory=Agreement)
     availability: Availability = Field(default_factory=Availability)
     schedule: Schedule | None = None
-    attendance: list[AttendanceRecord] = Field(default_factory=list)
-    outcomes: list[OutcomeReview] = Field(default_factory=list)
+    attendance: list[AttendanceRecord] = []
+    outcomes: list[OutcomeReview] = []
     completion: Completion | None = None
-    history: list[HistoryEntry] = Field(default_factory=list)
+    history: list[HistoryEntry] = []
 
     @model_validator(mode="after")
-    def _holds_together(self) -> Plan:
+    def _holds_together(self) -> Self:
         problems = invariant_problems(
             self.crn,
             self.case.crn,

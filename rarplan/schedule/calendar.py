@@ -5,7 +5,7 @@ the officer's agreement with the person): no appointments on weekends or on Engl
 bank holidays, nor on weekdays or dates the person cannot attend; no two appointments overlap.
 
 Bank holidays come from the `holidays` package (offline data), subdivision ENG: Wales has the
-same bank holidays as England. The years in bank_holidays.toml are read from that table, made
+same bank holidays as England. The years in bank_holidays.json are read from that table, made
 from `holidays` by scripts/bank_holidays.py (a test checks the two agree), because importing
 `holidays` loads every country it knows (about 100 ms of a command's start); other years ask
 `holidays` itself.
@@ -14,7 +14,7 @@ from `holidays` by scripts/bank_holidays.py (a test checks the two agree), becau
 from __future__ import annotations
 
 import functools
-import tomllib
+import json
 from collections.abc import Iterable
 from datetime import date, timedelta
 from importlib import resources
@@ -37,9 +37,9 @@ ONE_DAY = timedelta(days=1)
 
 @functools.cache
 def bank_holiday_table() -> tuple[range, dict[int, frozenset[date]]]:
-    """The years bank_holidays.toml covers, and each year's bank holidays in it."""
-    table = resources.files("rarplan.schedule").joinpath("bank_holidays.toml")
-    raw = tomllib.loads(table.read_text(encoding="utf-8"))
+    """The years bank_holidays.json covers, and each year's bank holidays in it."""
+    table = resources.files("rarplan.schedule").joinpath("bank_holidays.json")
+    raw = json.loads(table.read_text(encoding="utf-8"))
     by_year: dict[int, set[date]] = {}
     for text in raw["dates"]:
         day = date.fromisoformat(text)

@@ -44,6 +44,18 @@ def test_the_copy_is_written_once_checked_and_read_back_equal(tmp_path):
     assert again.path == first.path == "own.toml"
 
 
+@pytest.mark.parametrize("shipped", sorted(cat.SHIPPED))
+def test_the_copy_leaves_out_what_is_at_its_default_and_reads_back_the_same(tmp_path, shipped):
+    """A rule gives two or three of its fifteen keys: the copy holds those, not the other
+    twelve as nulls (a third of its size), and reads back to the same catalogue."""
+    path = tmp_path / f"{shipped}.toml"
+    path.write_bytes(cat.shipped_path(shipped).read_bytes())
+    parsed = _load_fresh(path)
+    copy = _cache_file(path).read_text("utf-8")
+    assert "null" not in copy and '"not_suitable":[]' not in copy
+    assert _load_fresh(path).data == parsed.data == cat.parse(path.read_text("utf-8"), "x").data
+
+
 def test_the_copy_is_what_the_next_load_reads(tmp_path, monkeypatch):
     path = _copy_of_shipped(tmp_path)
     _load_fresh(path)

@@ -1,10 +1,10 @@
-"""The bank-holiday table the scheduler reads (rarplan/schedule/bank_holidays.toml) against
+"""The bank-holiday table the scheduler reads (rarplan/schedule/bank_holidays.json) against
 the `holidays` package it is made from (scripts/bank_holidays.py): they must agree for every
 year the table covers, names included, so the table cannot drift from `holidays`."""
 
 from __future__ import annotations
 
-import tomllib
+import json
 from datetime import date
 from importlib import resources
 
@@ -14,8 +14,9 @@ from rarplan.schedule.calendar import bank_holiday_table, bank_holidays
 
 
 def _table() -> dict[str, object]:
-    text = resources.files("rarplan.schedule").joinpath("bank_holidays.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    text = resources.files("rarplan.schedule").joinpath("bank_holidays.json").read_text("utf-8")
+    result: dict[str, object] = json.loads(text)
+    return result
 
 
 def test_table_equals_holidays_for_every_year_it_covers() -> None:
@@ -24,7 +25,7 @@ def test_table_equals_holidays_for_every_year_it_covers() -> None:
     assert isinstance(first, int) and isinstance(last, int)
     expected = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
     assert raw["dates"] == {d.isoformat(): name for d, name in expected.items()}, (
-        "bank_holidays.toml differs from `holidays`: run `make bank-holidays`"
+        "bank_holidays.json differs from `holidays`: run `make bank-holidays`"
     )
 
 
