@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -142,6 +143,8 @@ class Result:
     cpu_s: float | None = None  # median CPU time of the child(ren), where measured
     peer_cpu_s: float | None = None  # the peer's, for start-up pairs
     cpu_ratio: float | None = None  # rarplan's CPU time over the peer's, for start-up pairs
+    # rarplan's instructions over the peer's (`--instructions`): the same on every run
+    instructions_ratio: float | None = None
     peak_rss_mb: float | None = None  # the largest single process
     peak_tree_mb: float | None = None  # the whole process tree, workers included (PSS)
     memory_quarters_mb: tuple[float, float] | None = None  # peak in the 2nd / last quarter
@@ -162,6 +165,7 @@ class Settings:
     plans: int
     work: Path
     use_hyperfine: bool
+    count_instructions: bool = False
 
     @property
     def scale(self) -> float:
@@ -471,7 +475,28 @@ def start_up_pair(
     result.ratio = result.rarplan_s / result.peer_s
     result.cpu_ratio = result.cpu_s / result.peer_cpu_s
     result.runs = settings.runs
+    if settings.count_instructions:
+        refresh(fresh)
+        ours_count = instructions(ours, settings.work)
+        result.instructions_ratio = ours_count / instructions(peer, settings.work)
     return result.ratio
+
+
+def instructions(argv: list[str], cwd: Path) -> float:
+    """The instructions one run of a command executes, counted by valgrind's cachegrind: the
+    same figure on every run (string hashing fixed), where times scatter with the machine's
+    load. A ratio of these is not a ratio of times (C code runs more instructions a
+    nanosecond than the interpreter), but it moves with what a change to rarplan saves."""
+    env = child_env()
+    env["PYTHONHASHSEED"] = "0"
+    count = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    done = subprocess.run(
+        [*count, *argv], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    found = re.search(rb"I\s+refs:\s+([\d,]+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise Skip(f"valgrind could not count `{show(argv)}`: exit {done.returncode}")
+    return float(found.group(1).replace(b",", b""))
 
 
 # --- the benchmarks ------------------------------------------------------------------------
@@ -880,6 +905,8 @@ def table(results: list[Result]) -> str:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
         if r.cpu_ratio is not None:
             ratio += f" (CPU {r.cpu_ratio:.2f})"
+        if r.instructions_ratio is not None:
+            ratio += f" (instructions {r.instructions_ratio:.2f})"
         rss = "-"
         if r.peak_rss_mb is not None:
             rss = f"{r.peak_rss_mb:.0f} MB"
@@ -992,6 +1019,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-hyperfine", action="store_true", help="the interleaved loop (the default)"
     )
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each start-up pair's instructions once under valgrind (steady where "
+        "times scatter; about 5 s a command)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=OUT, help="folder for latest.* / partial.* (default bench/out)"
     )
     parser.add_argument(
@@ -1002,6 +1035,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.hyperfine and shutil.which("hyperfine") is None:
         parser.error("--hyperfine: hyperfine is not on PATH")
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions: valgrind is not on PATH")
 
     work = Path(tempfile.mkdtemp(prefix="rarplan-bench-"))
     settings = Settings(
@@ -1014,6 +1049,7 @@ def main(argv: list[str] | None = None) -> int:
         # Interleaved unless asked: each of rarplan's runs sits beside one of the peer's, so
         # the machine's drift over a benchmark's minute moves both alike (docs/speed.md).
         use_hyperfine=args.hyperfine and not args.no_hyperfine,
+        count_instructions=args.instructions,
     )
     command = "python bench/run.py" + ("".join(f" {a}" for a in (argv or sys.argv[1:])))
     results: list[Result] = []

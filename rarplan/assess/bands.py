@@ -7,15 +7,14 @@ beyond the standard library, so `rarplan band` starts fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rarplan.model.errors import InvalidInput
 
 SOURCE = "001_246201b7ec5ee73b.txt, section 3 (Assessing rehabilitative needs)"
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     name: str  # none | low | medium | high
     label: str
     ogrs_range: str

@@ -8,16 +8,14 @@ the documents and `--json`.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from rarplan.catalogue.models import Catalogue
     from rarplan.model.plan import Assessment
 
 
-@dataclass(frozen=True)
-class Treatment:
+class Treatment(NamedTuple):
     """A treatment requirement a court may make instead of meeting the need in a RAR."""
 
     requirement: str  # its key in a case's `other_requirements` and a plan's assessment

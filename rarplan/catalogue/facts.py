@@ -16,9 +16,8 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -28,8 +27,7 @@ SECTIONS = ("sentence", "offence", "scores", "needs", "circumstances")
 TOP_LEVEL = ("sex", "age", "region")
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     name: str
     kind: str  # "bool" | "number" | "choice" | "list" | "text"
     choices: tuple[str, ...] = ()

@@ -17,9 +17,8 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from rarplan.assess.treatment import needs_left
 from rarplan.assess.wording import activity_words
@@ -164,8 +163,7 @@ def _court_unmet(plan: Plan) -> dict[str, list[Any]]:
     return {"court_unmet": court, "author_notes": notes}
 
 
-@dataclass(frozen=True)
-class RarDays:
+class RarDays(NamedTuple):
     maximum: int | None  # the court's order; none before sentence or without a RAR
     proposed: int | None  # the proposal to the court, before sentence
     planned: int  # distinct dates with an appointment that counts (section 4)

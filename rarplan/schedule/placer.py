@@ -14,9 +14,8 @@ to the rhythm's weekday (`next_beat`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rarplan.model.dates import add_months, hhmm
 from rarplan.model.plan import Appointment
@@ -33,8 +32,7 @@ WEEK = timedelta(days=7)
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class NotFitting:
+class NotFitting(NamedTuple):
     intervention: str
     sessions: tuple[int, ...]
     reason: str

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rarplan.catalogue.models import Intervention
 from rarplan.model.errors import InvalidInput
@@ -37,8 +38,7 @@ FULL_DAY_START = 9 * 60 + 30  # a full day runs 09:30 to 15:30
 _RANK = {"assessment": 0, "pre_group": 1, "three_way": 9}
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A provider's weekly time for a group: weekday (0 is Monday), start, and place."""
 
     weekday: int
@@ -47,8 +47,7 @@ class Slot:
     source: str = "catalogue"  # "catalogue", a timetable file's name, or "default"
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     number: int
     kind: AppointmentKind
     minutes: int
