@@ -11,7 +11,7 @@ during start-up, and when the command begins (`end_startup`) what start-up made 
 of its way (`gc.freeze`) and it is turned back on, for the command's own work (a batch of
 100,000 cases needs it). When the process exits, everything is frozen again first (`atexit`,
 which runs before Python's last collections): those would otherwise walk every object the
-command made (the checked plan and catalogue, their validators), about 2 % of a single-case
+command made (the checked plan and catalogue, their validators), about 1.5 % of a single-case
 command, to free memory the operating system takes back anyway. docs/speed.md has the figures.
 """
 
