@@ -7,6 +7,8 @@ with --with-names, and every file rarplan writes is readable by the owner only.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -96,3 +98,40 @@ def test_with_names_puts_the_name_in_exports_when_asked(tmp_path: Path):
     assert "Quillfeather" in Path("a.ics").read_text()
     result, text = run("render", "X100001.plan.toml", "--for", "person", "--with-names")
     assert result.exit_code == 0 and "Quillfeather" in result.stdout
+
+
+def _plugin_package(folder: Path, marker: Path) -> dict[str, str]:
+    """A pydantic plugin, installed as a package's entry point in `folder`, that writes
+    `marker` when pydantic loads it: what an observability service's plugin would do, seeing
+    every value a model checks. The environment that puts it on Python's path."""
+    (folder / "spy_plugin.py").write_text(
+        "from pathlib import Path\n"
+        f"Path({str(marker)!r}).write_text('loaded')\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n"
+    )
+    info = folder / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    return {**env, "PYTHONPATH": os.pathsep.join([str(folder), str(REPO)])}
+
+
+def test_the_command_line_runs_no_pydantic_plugin(tmp_path: Path):
+    """A case's criminal-offence data is seen by no third-party code (docs/data.md, "Your
+    data"): a pydantic plugin installed beside rarplan is never loaded by a command, though
+    pydantic loads it for any other program (the control below)."""
+    marker = tmp_path / "loaded"
+    env = _plugin_package(tmp_path, marker)
+    control = "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)\n"
+    subprocess.run([sys.executable, "-c", control], env=env, check=True, timeout=60)
+    assert marker.read_text() == "loaded"  # pydantic does load it, so the test can fail
+    marker.unlink()
+    case = REPO / "examples" / "cases" / "X100001.toml"
+    command = [sys.executable, "-m", "rarplan", "assess", str(case), "--no-input", "--no-plan"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()

@@ -116,8 +116,9 @@ def test_an_interrupt_before_the_command_runs_is_one_line(
 def test_the_collector_is_off_for_start_up_and_on_for_the_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], collector: None
 ) -> None:
-    """Off while typer and the command's modules load; on (with start-up's objects frozen)
-    when the command runs, as a batch of 100,000 cases needs; on again when `run` ends."""
+    """Off while typer and the command's modules load; on (with start-up's objects frozen, a
+    pass every YOUNG_OBJECTS new objects) when the command runs, as a batch of 100,000 cases
+    needs; on again, as it was, when `run` ends."""
     from rarplan.cli.commands import band
 
     seen: dict[str, bool] = {}
@@ -127,15 +128,17 @@ def test_the_collector_is_off_for_start_up_and_on_for_the_command(
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen["enabled"] = gc.isenabled()
         seen["frozen"] = gc.get_freeze_count() > 0
+        seen["young"] = gc.get_threshold()[0] == cli_main.YOUNG_OBJECTS
         return original(*args, **kwargs)
 
     monkeypatch.setattr(band, "band", spy)
+    before = gc.get_threshold()
     with pytest.raises(SystemExit) as exited:
         cli_main.run(["band", "62", "--json"])
     assert exited.value.code == 0
     assert json.loads(capsys.readouterr().out)["band"] == "medium"
-    assert seen == {"enabled": True, "frozen": True}
-    assert gc.isenabled()
+    assert seen == {"enabled": True, "frozen": True, "young": True}
+    assert gc.isenabled() and gc.get_threshold() == before
 
 
 def test_end_startup_leaves_a_running_collector_alone(collector: None) -> None:
