@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from rarplan.deliver.caseload import Skipped, _reason, plan_files, read_view
+from rarplan.deliver.caseload import Skipped, plan_files, skip_reason
+from rarplan.files.planview import read_view
 from rarplan.model.contacts import AttendanceOutcome
 from rarplan.model.errors import RarplanError
 from rarplan.model.plan import Appointment
@@ -60,7 +61,7 @@ def agenda(folder: str | Path, first: date, last: date) -> tuple[list[Item], lis
         try:
             view = read_view(path)
         except RarplanError as exc:
-            skipped.append(Skipped(name, _reason(exc, name)))
+            skipped.append(Skipped(name, skip_reason(exc, name)))
             continue
         if view.schedule is None:
             continue

@@ -26,17 +26,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from rarplan.deliver.attendance_file import (  # noqa: F401 (re-exported for callers)
-    CSV_COLUMNS,
+from rarplan.deliver.attendance_file import (
     OUTCOMES,
     AttendanceRow,
     Entry,
     Key,
-    _error,
     appointment_key,
     describe,
-    parse_attendance,
-    read_attendance,
     record_key,
 )
 from rarplan.deliver.enforcement import (
@@ -45,7 +41,7 @@ from rarplan.deliver.enforcement import (
     record_action,
     unacceptable_absences,
 )
-from rarplan.files.validation import unknown_id
+from rarplan.files.validation import problems_error, unknown_id
 from rarplan.model.contacts import (
     LABELS,
     EnforcementAction,
@@ -132,7 +128,7 @@ def apply_attendance(
         wanted.setdefault(row.key, (entry.where, row))
     if problems:
         unmatched = set(problems) - {p for entry in entries for p in entry.problems}
-        raise _error(
+        raise problems_error(
             list(dict.fromkeys(problems)),
             hint="a row names an appointment by date, intervention, session" if unmatched else "",
         )

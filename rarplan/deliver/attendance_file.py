@@ -25,8 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from rarplan.files.validation import did_you_mean, format_errors, problems_by_item
-from rarplan.files.validation import problems_error as _error
+from rarplan.files.validation import did_you_mean, format_errors, problems_by_item, problems_error
 from rarplan.model.contacts import LATE_NOTE, OUTCOMES, outcome_word, parse_outcome, with_late
 from rarplan.model.dates import parse_date
 from rarplan.model.errors import InvalidInput
@@ -140,7 +139,7 @@ def _parse_toml(text: str, name: str) -> list[Entry]:
         problems = format_errors(exc, name, raw, model=AttendanceFile)
         by_item, whole = problems_by_item(problems, name, "attendance")
         if whole:  # the file's form (no `attendance` table, an unknown key): no rows to match
-            raise _error(problems) from None
+            raise problems_error(problems) from None
         entries = []
         for i, item in enumerate(raw["attendance"]):
             where = f"attendance[{i}]"

@@ -31,11 +31,7 @@ from rarplan.deliver.enforcement import (
     unacceptable_absences,
     worst_flag,
 )
-from rarplan.files.planview import (  # noqa: F401 (re-exported for callers)
-    PlanView,
-    fast_tables,
-    read_view,
-)
+from rarplan.files.planview import PlanView, read_view
 from rarplan.model.dates import add_months
 from rarplan.model.errors import InvalidInput, RarplanError
 from rarplan.model.plan import Appointment
@@ -277,7 +273,7 @@ def plan_files(folder: Path) -> list[Path]:
     )
 
 
-def _reason(err: RarplanError, name: str) -> str:
+def skip_reason(err: RarplanError, name: str) -> str:
     """The message without the file's name (the caller names it), and the hint; an error of
     several problems gives each of them (its message only counts them)."""
     problems = err.problems if isinstance(err, InvalidInput) else []
@@ -310,7 +306,7 @@ def scan(
             view = read_view(path, full=check)
             row = row_for(view, name, today, settings)
         except RarplanError as exc:
-            caseload.skipped.append(Skipped(name, _reason(exc, name)))
+            caseload.skipped.append(Skipped(name, skip_reason(exc, name)))
         except (ArithmeticError, ValueError):  # dates beyond the calendar's end (year 9999)
             caseload.skipped.append(Skipped(name, "its dates run past the year 9999"))
         else:

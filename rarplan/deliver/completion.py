@@ -33,21 +33,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from rarplan.deliver.outcomes import (  # noqa: F401 (re-exported for callers)
+from rarplan.deliver.outcomes import (
     RESULTS,
     OutcomeEntry,
-    OutcomeRow,
-    OutcomesFile,
-    _error,
-    _in_plan_order,
-    _match,
-    desired_outcomes,
+    in_plan_order,
     merge_reviews,
     missing_results,
-    read_outcomes,
     resolve_outcomes,
 )
-from rarplan.files.validation import format_errors, wrong_kind
+from rarplan.files.validation import format_errors, problems_error, wrong_kind
 from rarplan.model.errors import InvalidInput, NeedsInput, RarplanError, RefusedByRules
 from rarplan.model.plan import (
     Appointment,
@@ -133,7 +127,7 @@ def close(
             "(RAR guidance, section 7)",
             hint="correct the attendance with `rarplan attend` before completing",
         )
-    merged = _in_plan_order(plan, merge_reviews(plan.outcomes, reviews))
+    merged = in_plan_order(plan, merge_reviews(plan.outcomes, reviews))
     missing = missing_results(plan, merged)
     if missing:
         listed = "; ".join(f"{i}: {text}" for i, text in missing)
@@ -517,7 +511,7 @@ def load_record(source: str | Path) -> tuple[CompletionRecord, str]:
         return CompletionRecord.model_validate(raw), name
     except ValidationError as exc:
         problems = format_errors(exc, name, raw, model=CompletionRecord)
-        raise _error(problems, hint="is this a rarplan completion record?") from None
+        raise problems_error(problems, hint="is this a rarplan completion record?") from None
 
 
 def completion_problems(plan: Plan, source: str) -> list[str]:

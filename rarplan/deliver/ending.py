@@ -19,12 +19,10 @@ from typing import get_args
 from rarplan.deliver.completion import (
     CompletionRecord,
     cancel_later_appointments,
-    merge_reviews,
     ordered_days,
-    resolve_outcomes,
     write_closed,
 )
-from rarplan.deliver.outcomes import RESULTS, OutcomeEntry
+from rarplan.deliver.outcomes import RESULTS, OutcomeEntry, merge_reviews, resolve_outcomes
 from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules
 from rarplan.model.plan import Completion, EndingReason, HistoryEntry, OutcomeReview, Plan
 from rarplan.model.rardays import days_used

@@ -10,8 +10,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rarplan.files.validation import did_you_mean, format_errors, problems_by_item, unknown_id
-from rarplan.files.validation import problems_error as _error
+from rarplan.files.validation import (
+    did_you_mean,
+    format_errors,
+    problems_by_item,
+    problems_error,
+    unknown_id,
+)
 from rarplan.model.plan import OutcomeResult, OutcomeReview, Plan
 
 RESULTS: tuple[OutcomeResult, ...] = ("achieved", "partly_achieved", "not_achieved")
@@ -81,7 +86,7 @@ def read_outcomes(source: str | Path) -> tuple[list[OutcomeEntry], str]:
         problems = format_errors(exc, name, raw, model=OutcomesFile)
         by_item, whole = problems_by_item(problems, name, "outcome")
         if whole:
-            raise _error(problems) from None
+            raise problems_error(problems) from None
         entries = []
         for i, item in enumerate(raw["outcome"]):
             if i in by_item:
@@ -135,7 +140,7 @@ def resolve_outcomes(
         )
     if problems:
         unmatched = set(problems) - {p for entry in entries for p in entry.problems}
-        raise _error(
+        raise problems_error(
             list(dict.fromkeys(problems)),
             hint="name the intervention and the outcome's text or number" if unmatched else "",
         )
@@ -167,6 +172,6 @@ def missing_results(plan: Plan, reviews: Sequence[OutcomeReview]) -> list[tuple[
     return [pair for pair in desired_outcomes(plan) if pair not in have]
 
 
-def _in_plan_order(plan: Plan, reviews: Sequence[OutcomeReview]) -> list[OutcomeReview]:
+def in_plan_order(plan: Plan, reviews: Sequence[OutcomeReview]) -> list[OutcomeReview]:
     order = {pair: i for i, pair in enumerate(desired_outcomes(plan))}
     return sorted(reviews, key=lambda r: order.get((r.intervention, r.outcome), len(order)))

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from rarplan.deliver.completion import build_record, completion_problems, load_record
-from rarplan.deliver.outcomes import _error
+from rarplan.files.validation import problems_error
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import Plan
 
@@ -56,7 +56,7 @@ def verify_record(record_path: str | Path, plan_path: str | Path) -> dict[str, A
             expected = build_record(plan, plan_file, record.plan_sha256)
             problems.extend(record_differences(record, expected, record_name))
     if problems:
-        raise _error(
+        raise problems_error(
             problems,
             hint="the record or the plan was edited after completion: restore the plan from "
             ".rarplan-history/, or complete it again",

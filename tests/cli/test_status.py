@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from rarplan.cli.app import build
 from rarplan.deliver import caseload
 from rarplan.deliver.enforcement import EnforcementSettings
+from rarplan.files import planview
 from rarplan.files.planfile import dump_plan
 from rarplan.model.plan import (
     AttendanceRecord,
@@ -103,14 +104,14 @@ def test_not_at_risk_when_done_closed_or_unknown():
 def test_rhythm_is_the_average_gap_between_counting_dates():
     plan = weekly_plan("X000001", rar_max_days=4)
     # msrp-home weekly; job-club shares the first Monday; offender management does not count.
-    assert caseload.rhythm_days(caseload.PlanView.of(plan)) == 7.0
+    assert caseload.rhythm_days(planview.PlanView.of(plan)) == 7.0
     plan.schedule = None
-    assert caseload.rhythm_days(caseload.PlanView.of(plan)) == 7.0  # weekly when unscheduled
+    assert caseload.rhythm_days(planview.PlanView.of(plan)) == 7.0  # weekly when unscheduled
 
 
 def test_unscheduled_plan_at_risk_when_fewer_weeks_than_days_remain():
     """No schedule: at risk when fewer than days_left weeks remain before the order ends."""
-    plan = caseload.PlanView.of(factories.plan(rar_max_days=10))  # order ends 2028-01-03
+    plan = planview.PlanView.of(factories.plan(rar_max_days=10))  # order ends 2028-01-03
     fine = caseload.row_for(plan, "p", date(2027, 10, 25), SETTINGS)  # 70 days: just fits
     assert not fine.risk.at_risk and fine.status == "not_scheduled"
     late = caseload.row_for(plan, "p", date(2027, 10, 26), SETTINGS)
@@ -195,7 +196,7 @@ def test_status_sort_puts_nearest_order_end_first():
 
 def test_next_appointment_skips_recorded_and_past_ones():
     plan = weekly_plan("X000001", attended=2)
-    view = caseload.PlanView.of(plan)
+    view = planview.PlanView.of(plan)
     nxt = caseload.next_appointment(view, date(2027, 1, 18))
     assert nxt is not None and (nxt.date, nxt.session) == (date(2027, 1, 25), 3)
 
@@ -247,9 +248,9 @@ def rich_plan(crn: str = "X123456") -> Plan:
     return plan
 
 
-def views_agree(path: Path) -> caseload.PlanView:
-    fast = caseload.read_view(path)
-    full = caseload.read_view(path, full=True)
+def views_agree(path: Path) -> planview.PlanView:
+    fast = planview.read_view(path)
+    full = planview.read_view(path, full=True)
     assert fast.model_dump() == full.model_dump()
     return fast
 
@@ -257,13 +258,13 @@ def views_agree(path: Path) -> caseload.PlanView:
 def test_fast_reader_reads_what_the_full_reader_reads(monkeypatch):
     """The fast path is used for plans rarplan writes, and gives the same view."""
     path = write_plan(rich_plan())
-    full = caseload.read_view(path, full=True)
+    full = planview.read_view(path, full=True)
 
     def no_full_parse(*args, **kwargs):
         raise AssertionError("the full reader was used")
 
     monkeypatch.setattr("rarplan.files.planfile.parse_plan", no_full_parse)
-    fast = caseload.read_view(path)
+    fast = planview.read_view(path)
     assert fast.model_dump() == full.model_dump()
     assert fast.attendance[0].note == 'said "sorry" \u00e9\u2014\U0001f600'
 

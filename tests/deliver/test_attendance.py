@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from rarplan.cli.app import build
 from rarplan.deliver import attendance as att
-from rarplan.deliver import enforcement
+from rarplan.deliver import attendance_file, enforcement
 from rarplan.files.planfile import load_plan, save_plan
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import Appointment, AttendanceRecord, Plan, Schedule
@@ -466,15 +466,15 @@ def test_text_output_has_no_name():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(att.OUTCOMES), min_size=8, max_size=8))
+@given(st.lists(st.sampled_from(attendance_file.OUTCOMES), min_size=8, max_size=8))
 def test_property_day_count_and_idempotence(outcomes):
     """Section 4: days = distinct counting dates attended; applying twice changes nothing."""
     plan = scheduled_plan()
     assert plan.schedule is not None
     entries = [
-        att.Entry(
+        attendance_file.Entry(
             f"row {i}",
-            att.AttendanceRow(
+            attendance_file.AttendanceRow(
                 date=a.date,
                 intervention=a.intervention,
                 session=a.session,
@@ -499,16 +499,16 @@ def test_property_day_count_and_idempotence(outcomes):
 
 def test_apply_checks_everything_before_changing():
     plan = scheduled_plan()
-    good = att.AttendanceRow(
+    good = attendance_file.AttendanceRow(
         date=date(2027, 1, 11), intervention="msrp-home", session=1, outcome="attended"
     )
-    bad = att.AttendanceRow(
+    bad = attendance_file.AttendanceRow(
         date=date(2027, 1, 11), intervention="msrp-home", session=9, outcome="attended"
     )
     with pytest.raises(InvalidInput):
         att.apply_attendance(
             plan,
-            [att.Entry("row 2", good), att.Entry("row 3", bad)],
+            [attendance_file.Entry("row 2", good), attendance_file.Entry("row 3", bad)],
             "f.csv",
             today=date(2027, 3, 1),
             now=datetime(2027, 3, 1),
@@ -519,7 +519,7 @@ def test_apply_checks_everything_before_changing():
 def test_a_row_that_cannot_be_read_travels_with_its_problems():
     """Reading keeps an unreadable row (its problems, the intervention as written) so that
     matching names it beside the rows that match nothing: one pass over the file."""
-    entries = att.parse_attendance(
+    entries = attendance_file.parse_attendance(
         HEADER + "32/01/2027, msrp-hom ,1,attended,\n2027-01-11,job-clb,1,attended,\n", "a.csv"
     )
     assert [(e.where, e.row is None, e.intervention) for e in entries] == [

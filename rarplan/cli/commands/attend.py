@@ -77,6 +77,7 @@ def attend(
     Example: rarplan attend X100001.plan.toml --action warning --on 2027-02-09
     """
     from rarplan.deliver import attendance as att
+    from rarplan.deliver import attendance_file
     from rarplan.deliver.enforcement import load_settings
     from rarplan.model.errors import UsageError
 
@@ -88,7 +89,7 @@ def attend(
     if on is not None or note is not None:
         raise UsageError("--on and --note go with --action")
     if attendance is not None:
-        entries, source = att.read_attendance(attendance)
+        entries, source = attendance_file.read_attendance(attendance)
     elif can_prompt(no_input, json_output):
         plan, entries = _ask(plan_path, day)
         source = "answers"
@@ -116,6 +117,7 @@ def _action(
 ) -> None:
     from rarplan.cli.output import info
     from rarplan.deliver import attendance as att
+    from rarplan.deliver import attendance_file
     from rarplan.model.contacts import ACTION_LABELS, ACTIONS
     from rarplan.model.errors import UsageError
 
@@ -129,7 +131,7 @@ def _action(
         for r in answered:
             info(
                 f"{plan.crn}: {ACTION_LABELS[action]} on {when.isoformat()} "
-                f"for {att.describe(att.record_key(r))}"
+                f"for {attendance_file.describe(attendance_file.record_key(r))}"
             )
         if not answered:
             info(f"{plan.crn}: already recorded; the plan is unchanged")
@@ -184,7 +186,7 @@ def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
     import questionary
 
     from rarplan.cli.output import info
-    from rarplan.deliver import attendance as att
+    from rarplan.deliver import attendance_file
     from rarplan.files.planfile import load_plan
 
     plan, _ = load_plan(plan_path)
@@ -195,12 +197,12 @@ def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
             f"{plan_path}: the plan for {plan.crn} has no schedule, so no appointment to record",
             hint="run `rarplan schedule PLAN` first",
         )
-    recorded = {att.record_key(r) for r in plan.attendance}
+    recorded = {attendance_file.record_key(r) for r in plan.attendance}
     due = sorted(
         (
             a
             for a in plan.schedule.appointments
-            if a.date <= today and att.appointment_key(a) not in recorded
+            if a.date <= today and attendance_file.appointment_key(a) not in recorded
         ),
         key=lambda a: (a.date, a.start),
         reverse=True,
@@ -218,7 +220,7 @@ def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
             f"{appt.date.isoformat()} {appt.start} {appt.intervention} session "
             f"{appt.session} ({appt.kind}{counts})",
             choices=[
-                *(questionary.Choice(LABELS[o], value=o) for o in att.OUTCOMES),
+                *(questionary.Choice(LABELS[o], value=o) for o in attendance_file.OUTCOMES),
                 SKIP,
                 STOP,
             ],
@@ -230,14 +232,14 @@ def _ask(plan_path: Path, today: Any) -> tuple[Any, list[Any]]:
         note = ""
         if answer != "attended_complied":
             note = questionary.text("Note (optional):").unsafe_ask() or ""
-        row = att.AttendanceRow(
+        row = attendance_file.AttendanceRow(
             date=appt.date,
             intervention=appt.intervention,
             session=appt.session,
             outcome=answer,
             note=note,
         )
-        entries.append(att.Entry(f"answer {number}", row))
+        entries.append(attendance_file.Entry(f"answer {number}", row))
     return plan, entries
 
 

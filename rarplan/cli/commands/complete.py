@@ -85,6 +85,7 @@ def complete(
     """
     from rarplan.cli.commands.attend import can_prompt, parse_day
     from rarplan.deliver import completion as comp
+    from rarplan.deliver.outcomes import read_outcomes
 
     day = parse_day(today, "--today")
     update = False
@@ -95,7 +96,7 @@ def complete(
     entries: list[Any] = []
     source = ""
     if outcomes is not None:
-        entries, source = comp.read_outcomes(outcomes)
+        entries, source = read_outcomes(outcomes)
     texts = comp.Texts(rationale or "", progress or "", outcome or "")
     reviews: list[Any] = []
     who = confirmed_by or ""
@@ -130,6 +131,7 @@ def _ask(
 
     from rarplan.cli.output import info
     from rarplan.deliver import completion as comp
+    from rarplan.deliver.outcomes import RESULTS, merge_reviews, missing_results, resolve_outcomes
     from rarplan.files.planfile import load_plan
     from rarplan.model.plan import OutcomeReview
     from rarplan.model.rardays import days_used
@@ -137,16 +139,14 @@ def _ask(
     plan, _ = load_plan(plan_path)
     if plan.completion is not None and not force:
         return [], texts, who  # complete_rar refuses, naming --force
-    resolved = comp.resolve_outcomes(plan, entries, source) if entries else []
-    merged = comp.merge_reviews(plan.outcomes, resolved)
+    resolved = resolve_outcomes(plan, entries, source) if entries else []
+    merged = merge_reviews(plan.outcomes, resolved)
     reviews = []
-    missing = comp.missing_results(plan, merged)
+    missing = missing_results(plan, merged)
     if missing:
         info(f"{plan.crn}: {len(missing)} desired outcome(s) to review")
     for intervention, text in missing:
-        result = questionary.select(
-            f"{intervention}: {text}", choices=list(comp.RESULTS)
-        ).unsafe_ask()
+        result = questionary.select(f"{intervention}: {text}", choices=list(RESULTS)).unsafe_ask()
         if result is None:
             raise KeyboardInterrupt
         comment = questionary.text("Comment (optional):").unsafe_ask() or ""

@@ -64,8 +64,8 @@ def end(
     Example: rarplan end X100001.plan.toml --reason revoked --note "At court" --confirmed-by RO1
     """
     from rarplan.cli.commands.attend import parse_day
-    from rarplan.deliver import completion as comp
     from rarplan.deliver.ending import end_rar
+    from rarplan.deliver.outcomes import read_outcomes
     from rarplan.model.errors import UsageError
 
     if reason is None:
@@ -77,7 +77,7 @@ def end(
         from rarplan.cli.commands.schedule import check_calendar
 
         update = check_calendar(ics, plan_path, force)
-    entries, source = comp.read_outcomes(outcomes) if outcomes is not None else ([], "")
+    entries, source = read_outcomes(outcomes) if outcomes is not None else ([], "")
     record, target = end_rar(
         plan_path,
         reason=reason,
