@@ -54,12 +54,8 @@ from rarplan.assess.result import result_json
 from rarplan.catalogue.models import Catalogue
 from rarplan.files.caseio import case_from_dict, iter_csv
 from rarplan.files.planfile import default_plan_name, load_plan, plan_bytes
-from rarplan.files.storage import (
-    atomic_write,
-    private_folder,
-    reading,
-    sync_written,
-)
+from rarplan.files.reading import reading
+from rarplan.files.storage import atomic_write, private_folder, sync_written
 from rarplan.model.case import Case
 from rarplan.model.errors import (
     ExitCode,

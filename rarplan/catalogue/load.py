@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rarplan import __version__
 from rarplan.catalogue.models import Catalogue, CatalogueFile
 from rarplan.files import cache
-from rarplan.files.storage import check_bounds, decode, load_document, read_bytes, reading
+from rarplan.files.reading import check_bounds, decode, load_document, read_bytes, reading
 from rarplan.files.validation import format_errors
 from rarplan.model.errors import InvalidInput
 

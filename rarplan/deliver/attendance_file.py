@@ -123,14 +123,14 @@ def parse_attendance(text: str, name: str) -> list[Entry]:
 
 def read_attendance(source: str | Path) -> tuple[list[Entry], str]:
     """Read an attendance file ('-' for stdin): its rows, each read or with its problems."""
-    from rarplan.files.storage import decode, read_bytes
+    from rarplan.files.reading import decode, read_bytes
 
     data, name = read_bytes(source)
     return parse_attendance(decode(data, name), name), name
 
 
 def _parse_toml(text: str, name: str) -> list[Entry]:
-    from rarplan.files.storage import parse_document
+    from rarplan.files.reading import parse_document
 
     raw = parse_document(text, name)
     try:

@@ -501,7 +501,7 @@ def _naming(exc: OSError, path: Path) -> OSError:
 
 
 def load_record(source: str | Path) -> tuple[CompletionRecord, str]:
-    from rarplan.files.storage import load_document
+    from rarplan.files.reading import load_document
 
     raw, name = load_document(source)
     wrong = wrong_kind(raw, name, "record")  # a plan or a case file given as the record

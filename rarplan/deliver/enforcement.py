@@ -60,7 +60,7 @@ class _Config(BaseModel):
 
 def load_settings(environ: Mapping[str, str] | None = None) -> EnforcementSettings:
     """The thresholds from the `[enforcement]` table of $RARPLAN_CONFIG, else the defaults."""
-    from rarplan.files.storage import load_document
+    from rarplan.files.reading import load_document
 
     env = os.environ if environ is None else environ
     path = env.get(CONFIG_ENV, "").strip()

@@ -77,7 +77,7 @@ class OutcomeEntry:
 def read_outcomes(source: str | Path) -> tuple[list[OutcomeEntry], str]:
     """Read an outcomes file (TOML, or JSON by its ending; '-' for stdin): its rows, each read
     or with its problems. A file without `[[outcome]]` rows, or with another key, is refused."""
-    from rarplan.files.storage import load_document
+    from rarplan.files.reading import load_document
 
     raw, name = load_document(source)
     try:

@@ -29,7 +29,7 @@ def verify_record(record_path: str | Path, plan_path: str | Path) -> dict[str, A
     Raises InvalidInput (exit 3) listing every difference, each naming its field.
     """
     from rarplan.files.planfile import parse_plan
-    from rarplan.files.storage import decode, parse_document, read_bytes
+    from rarplan.files.reading import decode, parse_document, read_bytes
 
     record, record_name = load_record(record_path)
     data, plan_name = read_bytes(plan_path)

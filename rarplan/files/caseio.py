@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from rarplan.files.storage import load_document, reading
+from rarplan.files.reading import load_document, reading
 from rarplan.files.validation import format_errors, problems_error, wrong_kind
 from rarplan.model.case import Case
 from rarplan.model.errors import InvalidInput

@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from rarplan.files import toml_writer
-from rarplan.files.storage import atomic_write, decode, parse_document, read_bytes
+from rarplan.files.reading import decode, parse_document, read_bytes
+from rarplan.files.storage import atomic_write
 from rarplan.files.validation import format_errors, problems_error, wrong_kind
 from rarplan.model.errors import InvalidInput
 from rarplan.model.plan import SCHEMA_VERSION, Plan

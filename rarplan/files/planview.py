@@ -128,7 +128,7 @@ class _Unusual(Exception):
 def read_view(path: Path, *, full: bool = False) -> PlanView:
     """The caseload's view of one plan file; InvalidInput (naming the problem) if unreadable."""
     from rarplan.files.planfile import parse_plan
-    from rarplan.files.storage import check_bounds, decode, parse_document, read_bytes
+    from rarplan.files.reading import check_bounds, decode, parse_document, read_bytes
 
     name = str(path)
     if not path.is_file():

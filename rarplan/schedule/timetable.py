@@ -78,7 +78,7 @@ def parse_timetable(raw: dict[str, object], name: str, catalogue: Catalogue) -> 
 
 
 def load_timetable(path: Path | str, catalogue: Catalogue) -> dict[str, Slot]:
-    from rarplan.files.storage import load_document
+    from rarplan.files.reading import load_document
 
     raw, name = load_document(path, "toml")
     return parse_timetable(raw, name, catalogue)

@@ -318,7 +318,7 @@ def test_csv_batches_give_the_same_results_as_json_lines(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("example", sorted((REPO / "examples" / "cases").glob("*.toml")))
 def test_shipped_examples_pass_the_one_step_parse(example: Path) -> None:
-    from rarplan.files.storage import load_document
+    from rarplan.files.reading import load_document
 
     raw, _ = load_document(example)
     line = json.dumps(raw, default=str)

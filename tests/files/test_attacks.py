@@ -19,7 +19,7 @@ import tomli_w
 from typer.testing import CliRunner
 
 from rarplan.cli.app import build
-from rarplan.files import storage
+from rarplan.files import reading, storage
 from rarplan.files.caseio import iter_csv
 from rarplan.files.planfile import load_plan, plan_bytes, save_plan
 from rarplan.model.errors import InvalidInput
@@ -244,13 +244,13 @@ def test_a_dotted_key_bomb_is_refused_within_a_memory_limit(tmp_path: Path):
 )
 def test_documents_out_of_bounds_are_refused_before_parsing(text: str, words: str):
     with pytest.raises(InvalidInput, match=words):
-        storage.parse_document(text, "f.toml")
+        reading.parse_document(text, "f.toml")
 
 
 def test_the_key_count_is_bounded(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(storage, "MAX_KEYS", 10)
+    monkeypatch.setattr(reading, "MAX_KEYS", 10)
     with pytest.raises(InvalidInput, match="more than 10 keys"):
-        storage.parse_document("".join(f"k{i} = {i}\n" for i in range(11)), "f.toml")
+        reading.parse_document("".join(f"k{i} = {i}\n" for i in range(11)), "f.toml")
 
 
 def test_a_catalogue_bounds_session_counts_and_rule_depth(tmp_path: Path):
