@@ -1,8 +1,8 @@
 """What comes before a RAR (guidance 001, section 2): a treatment requirement meets the need it
 treats, and an accredited programme the needs it addresses; the RAR (or, with no RAR, the
 other activity) takes the identified needs left. One table of the three treatment
-requirements, and the one rule for the needs left, used by the assessment, its paragraphs,
-the documents and `--json`.
+requirements, the rule for which of them a case holds, and the one rule for the needs left,
+used by the assessment, its paragraphs, the documents and `--json`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from rarplan.catalogue.models import Catalogue
+    from rarplan.model.case import Case
     from rarplan.model.plan import Assessment
 
 
@@ -91,3 +92,23 @@ def needs_left(assessment: Assessment, catalogue: Catalogue) -> list[str]:
         for n in entry.needs
     }
     return rar_needs(assessment.needs, assessment.treatment_requirements, programme_needs)
+
+
+def treatment_requirements(case: Case) -> tuple[list[str], dict[str, str]]:
+    """The treatment requirements that meet needs instead of a RAR, and those needs.
+
+    Before sentence, those the circumstances call for (proposed, subject to consent); after
+    sentence, only those the order contains (section 2: the court makes the requirement).
+    """
+    found: list[str] = []
+    met: dict[str, str] = {}
+    ordered = case.sentence.other_requirements
+    for t in TREATMENTS:
+        if case.sentence.stage == "sentenced":
+            if t.requirement not in ordered:
+                continue
+        elif not getattr(case.circumstances, t.fact):
+            continue
+        found.append(t.requirement)
+        met[t.need] = t.requirement
+    return found, met

@@ -17,8 +17,9 @@ from types import ModuleType
 
 import pytest
 
-from rarplan.assess.assessment import assess, ogrs_of
+from rarplan.assess.assessment import assess
 from rarplan.assess.eligibility import judge
+from rarplan.assess.predictor import ogrs_of
 from rarplan.assess.result import result_dict, result_json
 from rarplan.catalogue import load as cat
 from rarplan.catalogue.facts import FACTS, FactReader, case_facts

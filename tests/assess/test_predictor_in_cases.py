@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from rarplan.assess.arp import RAR_BAND_NOTE
-from rarplan.assess.assessment import assess, predictor_of
+from rarplan.assess.assessment import assess
+from rarplan.assess.predictor import predictor_of
 from rarplan.catalogue.load import load
 from rarplan.cli.app import build
 from rarplan.model.errors import InvalidInput
