@@ -12,9 +12,6 @@ What happened stays: the schedule's past, the attendance and the outcome reviews
 the interventions or their hours change in a scheduled plan, the appointments from the
 re-planning date are planned again by the scheduler (`rarplan.schedule.apply`), which keeps
 what is attended and refuses a schedule beyond the court's days.
-
-Also here: what replacing a plan from scratch would lose (`progress_lost`), so a new
-assessment never silently wipes a schedule, attendance or a completion.
 """
 
 from __future__ import annotations
@@ -29,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 
 from rarplan.catalogue.models import Catalogue, Intervention
-from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules, WouldOverwrite
+from rarplan.model.errors import InvalidInput, NeedsInput, RefusedByRules
 from rarplan.model.plan import Agreement, HistoryEntry, Plan, SelectedIntervention
 from rarplan.model.rardays import COUNTING_OUTCOMES, days_planned
 
@@ -386,52 +383,6 @@ def amend_file(
         if amended.changes and not dry_run:
             kept = save_plan(amended.plan, target, overwrite=True)
     return amended, kept
-
-
-# --- Replacing a plan --------------------------------------------------------------------
-
-
-def progress_lost(plan: Plan) -> list[str]:
-    """What replacing the plan with a new assessment would lose: its schedule, attendance and
-    completion, in words ("schedule version 2 (14 appointments)")."""
-    lost = []
-    if plan.schedule is not None:
-        n = len(plan.schedule.appointments)
-        lost.append(
-            f"schedule version {plan.schedule.version} ({n} appointment{'s' if n != 1 else ''})"
-        )
-    if plan.attendance:
-        n = len(plan.attendance)
-        lost.append(f"{n} attendance record{'s' if n != 1 else ''}")
-    if plan.outcomes:
-        n = len(plan.outcomes)
-        lost.append(f"{n} outcome review{'s' if n != 1 else ''}")
-    if plan.completion is not None:
-        c = plan.completion
-        kind = "completion" if c.status.startswith("completed") else "end"
-        lost.append(f"the {kind} record of {c.completed_on.isoformat()}")
-    return lost
-
-
-def check_replace(path: Path, *, discard_progress: bool) -> None:
-    """Refuse (exit 5) to replace a plan file holding progress, naming what would be lost,
-    unless the officer says to discard it. A file that is not a readable plan holds none."""
-    from rarplan.files.planfile import load_plan
-
-    if not path.is_file():
-        return
-    try:
-        plan, _ = load_plan(path)
-    except InvalidInput:
-        return
-    lost = progress_lost(plan)
-    if lost and not discard_progress:
-        raise WouldOverwrite(
-            f"{path}: holds {', '.join(lost)}; a new assessment would replace them",
-            hint="amend the plan instead, or discard its progress (the old plan is kept in "
-            ".rarplan-history/)",
-            needs=("discard_progress",),
-        )
 
 
 # --- The result, as `rarplan amend --json` gives it ----------------------------------------

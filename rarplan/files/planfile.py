@@ -2,6 +2,8 @@
 
 A plan is written as its `model_dump` (fields in declared order, None left out, dates as TOML
 dates) by `rarplan.files.toml_writer`; it is read by tomllib and checked by the `Plan` model.
+A plan holding progress (a schedule, attendance, outcome reviews, a closing record) is never
+replaced by a new assessment unless its progress is to be discarded (`check_replace`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from rarplan.files import toml_writer
 from rarplan.files.reading import decode, parse_document, read_bytes
 from rarplan.files.storage import atomic_write
 from rarplan.files.validation import format_errors, problems_error, wrong_kind
-from rarplan.model.errors import InvalidInput
+from rarplan.model.errors import InvalidInput, WouldOverwrite
 from rarplan.model.plan import SCHEMA_VERSION, Plan
 
 
@@ -124,3 +126,47 @@ def save_plan(
 
 def default_plan_name(crn: str) -> str:
     return f"{crn}.plan.toml"
+
+
+# --- Replacing a plan --------------------------------------------------------------------
+
+
+def progress_lost(plan: Plan) -> list[str]:
+    """What replacing the plan with a new assessment would lose: its schedule, attendance and
+    completion, in words ("schedule version 2 (14 appointments)")."""
+    lost = []
+    if plan.schedule is not None:
+        n = len(plan.schedule.appointments)
+        lost.append(
+            f"schedule version {plan.schedule.version} ({n} appointment{'s' if n != 1 else ''})"
+        )
+    if plan.attendance:
+        n = len(plan.attendance)
+        lost.append(f"{n} attendance record{'s' if n != 1 else ''}")
+    if plan.outcomes:
+        n = len(plan.outcomes)
+        lost.append(f"{n} outcome review{'s' if n != 1 else ''}")
+    if plan.completion is not None:
+        c = plan.completion
+        kind = "completion" if c.status.startswith("completed") else "end"
+        lost.append(f"the {kind} record of {c.completed_on.isoformat()}")
+    return lost
+
+
+def check_replace(path: Path, *, discard_progress: bool) -> None:
+    """Refuse (exit 5) to replace a plan file holding progress, naming what would be lost,
+    unless the officer says to discard it. A file that is not a readable plan holds none."""
+    if not path.is_file():
+        return
+    try:
+        plan, _ = load_plan(path)
+    except InvalidInput:
+        return
+    lost = progress_lost(plan)
+    if lost and not discard_progress:
+        raise WouldOverwrite(
+            f"{path}: holds {', '.join(lost)}; a new assessment would replace them",
+            hint="amend the plan instead, or discard its progress (the old plan is kept in "
+            ".rarplan-history/)",
+            needs=("discard_progress",),
+        )

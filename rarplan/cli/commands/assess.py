@@ -136,7 +136,7 @@ def _assess_file(
     from rarplan.assess.result import result_dict
     from rarplan.cli.output import emit_json
     from rarplan.files.caseio import load_case
-    from rarplan.files.planfile import default_plan_name, save_plan
+    from rarplan.files.planfile import check_replace, default_plan_name, save_plan
 
     case, name = load_case(case_file)
     if interactive:
@@ -149,7 +149,6 @@ def _assess_file(
     if not no_plan:
         target = out or Path(default_plan_name(plan.crn))
         if force and target.is_file():
-            from rarplan.deliver.amend import check_replace
             from rarplan.files.storage import locked
 
             with locked(target):
